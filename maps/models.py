@@ -1,0 +1,1 @@
+"""Journey maps and everything on the canvas (filled in by the canvas issue)."""

@@ -1,0 +1,1 @@
+"""DMUs, personas, empathy maps and research (filled in by the research issue)."""
