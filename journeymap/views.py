@@ -84,9 +84,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if org is None:
             messages.warning(
                 request,
-                _(
-                    "Your account is ready, but the invitation was used meanwhile."
-                ),
+                _("Your account is ready, but the invitation was used meanwhile."),
             )
             return redirect("home")
         messages.success(request, _("Welcome to %(org)s!") % {"org": org.name})
