@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from journeymap.access import OWN, READ, get_member_for_owner, get_membership
 from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SignupForm
@@ -108,6 +108,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
     return render(request, "journeymap/org_create.html", {"form": form})
 
 
+@require_safe
 @login_required
 def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = get_membership(request, org_slug, READ)
@@ -156,6 +157,7 @@ def _members_context(membership: Membership, invite_form=None) -> dict:
     }
 
 
+@require_safe
 @login_required
 def members(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = get_membership(request, org_slug, READ)
