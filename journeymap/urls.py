@@ -28,6 +28,7 @@ org_patterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("research/", include("research.urls")),
 ]
 
 account_patterns = [

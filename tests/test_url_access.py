@@ -20,6 +20,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from journeymap.models import Invitation, invitation_create
 
+
+def _research(org):
+    from research.demo import seed_research
+
+    seed_research(org)
+    return org
+
+
 # URL kwarg name → function(org) returning a value that exists in that org.
 SAMPLES: dict[str, Callable] = {
     "org_slug": lambda org: org.slug,
@@ -27,6 +35,18 @@ SAMPLES: dict[str, Callable] = {
     "invitation_id": lambda org: Invitation.objects.filter(organisation=org)
     .first()
     .pk,
+    # Research: the demo research (seeded once, idempotent) supplies the objects.
+    "persona_id": lambda org: _research(org).personas.first().pk,
+    "criterion_id": lambda org: _research(org).personas.first().criteria.first().pk,
+    "entry_id": lambda org: _research(org)
+    .personas.first()
+    .empathy_entries.first()
+    .pk,
+    "dmu_id": lambda org: _research(org).dmus.first().pk,
+    "dmu_member_id": lambda org: _research(org).dmus.first().members.first().pk,
+    "question_id": lambda org: _research(org).research_questions.first().pk,
+    "study_id": lambda org: _research(org).studies.first().pk,
+    "finding_id": lambda org: _research(org).studies.first().findings.first().pk,
 }
 
 # Organisation URLs a viewer may POST to: things about himself, not the team's work.

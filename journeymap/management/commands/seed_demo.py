@@ -51,6 +51,9 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(
                 organisation=orgs[slug], user=user, defaults={"role": role}
             )
+        from research.demo import seed_research
+
+        seed_research(orgs["demo"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: sign in as alice (owner), bob (viewer) or carol "

@@ -1,0 +1,131 @@
+"""
+Evidence: anything can cite findings through a plain many-to-many field,
+
+    findings = models.ManyToManyField("research.Finding", blank=True, related_name="+")
+
+With at least one finding a thing is *validated*, without one it is an
+*assumption*. The helpers here work for any model with such a field (empathy
+entries and DMU members now, journey-map cards later), so research never needs
+to know who cites it. Templates: research/evidence.html (#picker, #share, #badge).
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from journeymap.editing import VersionForm, bump_version
+from research.models import Finding
+
+
+@dataclass
+class Share:
+    validated: int
+    total: int
+
+    @property
+    def assumptions(self) -> int:
+        return self.total - self.validated
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.validated / self.total) if self.total else 0
+
+
+def evidence_share(queryset: models.QuerySet, field: str = "findings") -> Share:
+    """How many rows of `queryset` cite at least one finding. One query."""
+    counts = queryset.aggregate(
+        total=Count("pk", distinct=True),
+        validated=Count("pk", distinct=True, filter=Q(**{f"{field}__isnull": False})),
+    )
+    return Share(counts["validated"], counts["total"])
+
+
+def findings_for(organisation) -> models.QuerySet:
+    """The findings an organisation can cite, grouped by study for the picker."""
+    return (
+        Finding.objects.filter(study__organisation=organisation)
+        .select_related("study")
+        .order_by("study__title", "study_id", "-date", "statement")
+    )
+
+
+class EvidenceForm(VersionForm):
+    findings = forms.ModelMultipleChoiceField(
+        label=_("Findings"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("One of these findings no longer exists."),
+        },
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = findings_for(organisation)
+
+
+def evidence_save(queryset: models.QuerySet, obj, form: EvidenceForm) -> bool:
+    """
+    Replace what `obj` cites. Version-checked like a text edit, because the
+    picker sends the whole set: a stale picker would otherwise drop a citation
+    someone else just added.
+    """
+    with transaction.atomic():
+        if not bump_version(queryset, obj.pk, form.cleaned_data["version"]):
+            return False
+        obj.findings.set(form.cleaned_data["findings"])
+    return True
+
+
+def picker_context(
+    organisation,
+    obj,
+    *,
+    action_url: str,
+    cancel_url: str,
+    target_id: str,
+    form: EvidenceForm | None = None,
+) -> dict:
+    """Context for research/evidence.html#picker, for any citing object."""
+    if form is None:
+        form = EvidenceForm(
+            organisation=organisation,
+            initial={"version": obj.version},
+        )
+    if form.is_bound:
+        chosen = {str(pk) for pk in (form["findings"].value() or [])}
+    else:
+        chosen = {str(f.pk) for f in obj.findings.all()}
+    groups: dict = {}
+    for finding in form.fields["findings"].queryset:
+        groups.setdefault(finding.study, []).append(finding)
+    return {
+        "picker_form": form,
+        "picker_groups": groups.items(),
+        "picker_chosen": chosen,
+        "picker_version": form["version"].value(),
+        "action_url": action_url,
+        "cancel_url": cancel_url,
+        "target_id": target_id,
+        "org": organisation,
+    }
+
+
+def citations_of(findings: models.QuerySet) -> int:
+    """
+    How many things cite any of `findings`, across every model that has a
+    findings field (including apps research does not know about).
+    """
+    total = 0
+    for rel in Finding._meta.get_fields(include_hidden=True):
+        if isinstance(rel, models.ManyToManyRel) and rel.through is not None:
+            through = rel.through
+            target = rel.field.m2m_reverse_field_name()
+            if rel.related_model is Finding:
+                continue
+            total += through.objects.filter(**{f"{target}__in": findings}).count()
+    return total

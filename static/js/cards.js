@@ -1,0 +1,150 @@
+// Card mechanics, written once for every list of short editable cards: the
+// empathy map now, the journey canvas later. The markup contract:
+//
+//   [data-sortable data-reorder-url data-reorder-target data-reorder-*]
+//       a list whose [data-card data-card-id] children reorder by dragging
+//       their [data-drag-handle]; the new order is POSTed as order=id,id,...
+//       plus every other data-reorder-* attribute, and the answer replaces
+//       data-reorder-target (the list's fragment root);
+//   [data-move="up"|"down"]  buttons that move their card; Alt+↑/↓ presses them;
+//   [data-card-form] with [data-card-input]: Enter saves, Shift+Enter adds a
+//       line, Escape presses the form's [data-card-cancel];
+//   409 (conflict) and 422 (invalid input) answers carry a fragment to show.
+//
+// No inline handlers or eval: the CSP forbids them.
+"use strict";
+
+(function () {
+  // Which card to give focus back to once htmx has swapped in new HTML.
+  let refocus = null;
+
+  function announce(card, text) {
+    const status = document.querySelector("[data-card-status]");
+    if (status && text) status.textContent = text;
+  }
+
+  // htmx leaves 4xx answers unswapped by default; ours are fragments to show.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const status = event.detail.xhr.status;
+    if (status === 409 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const elt = event.detail.elt;
+    const card = elt.closest && elt.closest("[data-card-id]");
+    if (!card) return;
+    refocus = { id: card.dataset.cardId, move: elt.dataset.move || null };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!refocus) return;
+    const wanted = refocus;
+    refocus = null;
+    const card = document.querySelector(
+      '[data-card-id="' + CSS.escape(wanted.id) + '"]'
+    );
+    if (!card) return;
+    // A fragment with its own autofocus (an edit form) keeps that focus.
+    if (card.querySelector("[autofocus]")) return;
+    const button = wanted.move && card.querySelector('[data-move="' + wanted.move + '"]');
+    (button || card).focus();
+    if (wanted.move) announce(card, button ? button.getAttribute("aria-label") : "");
+  });
+
+  document.addEventListener("keydown", function (event) {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+
+    const input = target.closest("[data-card-input]");
+    if (input && input.form) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        input.form.requestSubmit();
+        return;
+      }
+      if (event.key === "Escape") {
+        const cancel = input.form.querySelector("[data-card-cancel]");
+        event.preventDefault();
+        if (cancel) {
+          cancel.click();
+        } else {
+          input.value = "";
+          input.blur();
+        }
+        return;
+      }
+    }
+
+    const card = target.closest("[data-card]");
+    if (!card) return;
+    if (event.key === "Escape") {
+      const cancel = card.querySelector("[data-card-cancel]");
+      if (cancel) {
+        event.preventDefault();
+        cancel.click();
+      }
+      return;
+    }
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      const direction = event.key === "ArrowUp" ? "up" : "down";
+      const button = card.querySelector('[data-move="' + direction + '"]');
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+    }
+  });
+
+  function reorderValues(list) {
+    const values = {};
+    Object.keys(list.dataset).forEach(function (key) {
+      if (key.startsWith("reorder") && key !== "reorderUrl" && key !== "reorderTarget") {
+        const name = key.slice("reorder".length);
+        values[name.charAt(0).toLowerCase() + name.slice(1)] = list.dataset[key];
+      }
+    });
+    values.order = Array.from(list.children)
+      .filter(function (child) { return child.matches("[data-card-id]"); })
+      .map(function (child) { return child.dataset.cardId; })
+      .join(",");
+    return values;
+  }
+
+  function initSortables(root) {
+    if (!window.Sortable) return;
+    const lists = Array.from(root.querySelectorAll("[data-sortable]"));
+    if (root.matches && root.matches("[data-sortable]")) lists.push(root);
+    lists.forEach(function (list) {
+      if (list.dataset.sortableReady) return;
+      list.dataset.sortableReady = "1";
+      window.Sortable.create(list, {
+        handle: "[data-drag-handle]",
+        draggable: "[data-card-id]",
+        animation: 150,
+        ghostClass: "card-ghost",
+        chosenClass: "card-chosen",
+        onEnd: function (event) {
+          if (event.oldIndex === event.newIndex) return;
+          refocus = { id: event.item.dataset.cardId, move: null };
+          const target = list.dataset.reorderTarget || list;
+          window.htmx.ajax("POST", list.dataset.reorderUrl, {
+            source: list,
+            target: target,
+            swap: "outerHTML",
+            values: reorderValues(list),
+          });
+        },
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initSortables(document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    initSortables(event.target);
+  });
+})();
