@@ -8,6 +8,7 @@ from research.models import (
     DMU,
     METHOD_KIND,
     Area,
+    Criterion,
     DecisionCriterion,
     DMUMember,
     DMURole,
@@ -39,9 +40,10 @@ class VersionedModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
+        # UUID keys exist before saving, so ask Django whether the row is new.
+        if not self.instance._state.adding and not self.is_bound:
             self.initial["version"] = self.instance.version
-        if not self.instance.pk:
+        if self.instance._state.adding:
             # New rows have no version to check against.
             self.fields["version"].required = False
 
@@ -93,6 +95,11 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = DecisionCriterion
         fields = ["kind", "custom_label", "weight"]
+        labels = {"kind": _("Add a criterion")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Criterion.choices
 
     def clean(self):
         data = super().clean()
@@ -160,6 +167,7 @@ class DMUMemberForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = organisation.personas.all()
         self.fields["persona"].empty_label = _("— not yet known —")
+        self.fields["role"].choices = DMURole.choices
 
     def clean(self):
         data = super().clean()
@@ -209,7 +217,7 @@ class QuestionForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = organisation.personas.all()
         self.fields["dmu"].queryset = organisation.dmus.all()
-        if self.instance.pk:
+        if not self.instance._state.adding:
             del self.fields["topic"], self.fields["starter"]
 
     def starter_options(self) -> list[tuple[str, str, str]]:
@@ -267,6 +275,9 @@ class StudyForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["questions"].queryset = organisation.research_questions.all()
         self.fields["kind"].required = False
+        self.fields["method"].choices = [("", _("Choose a method"))] + list(
+            StudyMethod.choices
+        )
 
     def clean(self):
         data = super().clean()

@@ -138,9 +138,12 @@ def _page_conflict(form, obj, fields, m2m=()) -> list[Clash]:
 def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = get_membership(request, org_slug, READ)
     org = membership.organisation
-    questions = org.research_questions.annotate(
-        n_findings=Count("findings", distinct=True)
-    ).select_related("persona", "dmu")
+    # Open questions first: they are the work still to do.
+    questions = (
+        org.research_questions.annotate(n_findings=Count("findings", distinct=True))
+        .select_related("persona", "dmu")
+        .order_by("-status", "created")
+    )
     studies = list(org.studies.annotate(n_findings=Count("findings")))
     entries = EmpathyEntry.objects.filter(persona__organisation=org)
     roles = DMUMember.objects.filter(dmu__organisation=org)
