@@ -25,6 +25,12 @@ def _get(request, org_slug, queryset, pk, write, org_path):
     obj = queryset.filter(pk=pk, **{org_path: membership.organisation}).first()
     if obj is None:
         raise Http404("Not found")
+    # Hand the organisation we already have to the object (and its parent), so
+    # get_absolute_url and templates do not fetch it again.
+    owner = obj
+    for step in org_path.split("__")[:-1]:
+        owner = getattr(owner, step)
+    owner.organisation = membership.organisation
     return membership, obj
 
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from journeymap.access import READ, WRITE, get_membership
@@ -295,16 +296,35 @@ def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
     n_roles = persona.dmu_memberships.count()
     n_questions = persona.questions.count()
     consequences = [
-        _("%(n)d empathy-map entries are deleted with it.") % {"n": n_entries},
-        _("%(n)d decision criteria are deleted with it.") % {"n": n_criteria},
+        ngettext(
+            "%(n)d empathy-map entry is deleted with it.",
+            "%(n)d empathy-map entries are deleted with it.",
+            n_entries,
+        )
+        % {"n": n_entries},
+        ngettext(
+            "%(n)d decision criterion is deleted with it.",
+            "%(n)d decision criteria are deleted with it.",
+            n_criteria,
+        )
+        % {"n": n_criteria},
     ]
     if n_roles:
         consequences.append(
-            _("%(n)d DMU roles stay, but without a persona.") % {"n": n_roles}
+            ngettext(
+                "%(n)d DMU role stays, but without a persona.",
+                "%(n)d DMU roles stay, but without a persona.",
+                n_roles,
+            )
+            % {"n": n_roles}
         )
     if n_questions:
         consequences.append(
-            _("%(n)d research questions stay, no longer linked to it.")
+            ngettext(
+                "%(n)d research question stays, no longer linked to it.",
+                "%(n)d research questions stay, no longer linked to it.",
+                n_questions,
+            )
             % {"n": n_questions}
         )
     return _confirm_delete(
@@ -745,14 +765,23 @@ def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
         dmu.delete()
         messages.success(request, _("DMU %(name)s deleted.") % {"name": dmu.name})
         return redirect("dmu_list", org_slug)
+    n_members = dmu.members.count()
     consequences = [
-        _("%(n)d role assignments are deleted with it; the personas stay.")
-        % {"n": dmu.members.count()}
+        ngettext(
+            "%(n)d role assignment is deleted with it; the personas stay.",
+            "%(n)d role assignments are deleted with it; the personas stay.",
+            n_members,
+        )
+        % {"n": n_members}
     ]
     n_questions = dmu.questions.count()
     if n_questions:
         consequences.append(
-            _("%(n)d research questions stay, no longer linked to it.")
+            ngettext(
+                "%(n)d research question stays, no longer linked to it.",
+                "%(n)d research questions stay, no longer linked to it.",
+                n_questions,
+            )
             % {"n": n_questions}
         )
     return _confirm_delete(
@@ -963,7 +992,7 @@ def question_delete(request: HttpRequest, org_slug: str, question_id) -> HttpRes
         messages.success(request, _("Question deleted."))
         return redirect("research_overview", org_slug)
     consequences = [
-        _("%(n)d findings and %(s)d studies stay, no longer linked to it.")
+        _("Its findings (%(n)d) and studies (%(s)d) stay, no longer linked to it.")
         % {"n": question.findings.count(), "s": question.studies.count()}
     ]
     return _confirm_delete(
@@ -1046,15 +1075,24 @@ def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
         messages.success(request, _("Study %(title)s deleted.") % {"title": study})
         return redirect("research_overview", org_slug)
     findings = study.findings.all()
+    n_findings = findings.count()
     consequences = [
-        _("%(n)d findings are deleted with it.") % {"n": findings.count()},
+        ngettext(
+            "%(n)d finding is deleted with it.",
+            "%(n)d findings are deleted with it.",
+            n_findings,
+        )
+        % {"n": n_findings},
     ]
     cited = citations_of(findings)
     if cited:
         consequences.append(
-            _(
-                "%(n)d citations of those findings go too; what relied only on them "
-                "becomes an assumption again."
+            ngettext(
+                "%(n)d citation of those findings goes too; what relied only on "
+                "it becomes an assumption again.",
+                "%(n)d citations of those findings go too; what relied only on "
+                "them becomes an assumption again.",
+                cited,
             )
             % {"n": cited}
         )
@@ -1120,9 +1158,12 @@ def finding_delete(request: HttpRequest, org_slug: str, finding_id) -> HttpRespo
         return redirect(finding.study)
     cited = citations_of(Finding.objects.filter(pk=finding.pk))
     consequences = [
-        _(
-            "%(n)d things cite it; they lose this evidence, and become assumptions "
-            "again if it was their only finding."
+        ngettext(
+            "%(n)d entry or role cites it; it loses this evidence, and becomes an "
+            "assumption again if this was its only finding.",
+            "%(n)d entries or roles cite it; they lose this evidence, and become "
+            "assumptions again if this was their only finding.",
+            cited,
         )
         % {"n": cited}
         if cited

@@ -1,0 +1,111 @@
+"""
+The access matrix for every research write: outsiders 404, viewers 403, GET on
+a POST-only view 405, anonymous visitors sent to sign in.
+"""
+
+import pytest
+
+from research.models import DecisionCriterion, DMUMember, EmpathyEntry, Persona
+from tests.research.helpers import url
+
+# (url name, which sample object, POST-only?)
+WRITES = [
+    ("persona_create", None, False),
+    ("persona_edit", "persona", False),
+    ("persona_delete", "persona", False),
+    ("criterion_add", "persona", True),
+    ("criterion_weight", "criterion", True),
+    ("criterion_delete", "criterion", True),
+    ("entry_add", "persona", True),
+    ("entry_reorder", "persona", True),
+    ("entry_edit", "entry", False),
+    ("entry_move", "entry", True),
+    ("entry_delete", "entry", False),
+    ("entry_evidence", "entry", False),
+    ("dmu_create", None, False),
+    ("dmu_edit", "dmu", False),
+    ("dmu_delete", "dmu", False),
+    ("dmu_member_add", "dmu", True),
+    ("dmu_member_edit", "member", False),
+    ("dmu_member_delete", "member", False),
+    ("dmu_member_evidence", "member", False),
+    ("question_create", None, False),
+    ("question_detail", "question", False),
+    ("question_status", "question", True),
+    ("question_delete", "question", False),
+    ("study_create", None, False),
+    ("study_edit", "study", False),
+    ("study_delete", "study", False),
+    ("finding_add", "study", True),
+    ("finding_edit", "finding", False),
+    ("finding_delete", "finding", False),
+]
+
+
+@pytest.fixture
+def samples(seeded, frank, dmu, finding):
+    return {
+        "persona": frank.pk,
+        "criterion": frank.criteria.first().pk,
+        "entry": frank.empathy_entries.first().pk,
+        "dmu": dmu.pk,
+        "member": dmu.members.first().pk,
+        "question": seeded.research_questions.first().pk,
+        "study": finding.study_id,
+        "finding": finding.pk,
+    }
+
+
+def _path(name, sample, samples, org):
+    return url(name, org, *([samples[sample]] if sample else []))
+
+
+def _counts():
+    return (
+        Persona.objects.count(),
+        EmpathyEntry.objects.count(),
+        DecisionCriterion.objects.count(),
+        DMUMember.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(("name", "sample", "post_only"), WRITES)
+def test_outsiders_get_404(name, sample, post_only, samples, seeded, carol_client):
+    path = _path(name, sample, samples, seeded)
+    before = _counts()
+    assert carol_client.post(path).status_code == 404
+    if not post_only:
+        assert carol_client.get(path).status_code == 404
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(("name", "sample", "post_only"), WRITES)
+def test_it_rejects_viewers(name, sample, post_only, samples, seeded, bob_client):
+    path = _path(name, sample, samples, seeded)
+    before = _counts()
+    assert bob_client.post(path, {"text": "x", "version": 1}).status_code == 403
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "sample"), [(n, s) for n, s, post_only in WRITES if post_only]
+)
+def test_post_only_views_refuse_get(name, sample, samples, seeded, alice_client):
+    assert alice_client.get(_path(name, sample, samples, seeded)).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "sample", "post_only"), WRITES)
+def test_anonymous_visitors_sign_in_first(
+    name, sample, post_only, samples, seeded, client
+):
+    response = client.post(_path(name, sample, samples, seeded))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_objects_of_another_organisation_are_404(
+    seeded, other_org, carol_client, frank
+):
+    # Carol is a member somewhere, just not where Frank lives.
+    path = url("persona_detail", other_org, frank.pk)
+    assert carol_client.get(path).status_code == 404

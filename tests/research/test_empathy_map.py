@@ -1,0 +1,273 @@
+"""Empathy-map entries: the card mechanics (add, edit, move, reorder, delete, cite)."""
+
+from research.models import EmpathyEntry, Finding
+from tests.research.helpers import HX, url
+
+
+def _says(persona):
+    return list(
+        persona.empathy_entries.filter(area="says").values_list("text", flat=True)
+    )
+
+
+def test_it_adds_an_entry_at_the_end_of_its_area(frank, alice_client):
+    response = alice_client.post(
+        url("entry_add", frank.organisation, frank.pk),
+        {"area": "says", "text": "Wie betaalt de montage?"},
+        **HX,
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "evidence-changed"
+    assert b'id="area-says"' in response.content
+    assert _says(frank)[-1] == "Wie betaalt de montage?"
+
+
+def test_an_empty_entry_is_refused_with_a_message(frank, alice_client):
+    before = frank.empathy_entries.count()
+    response = alice_client.post(
+        url("entry_add", frank.organisation, frank.pk),
+        {"area": "says", "text": "   "},
+        **HX,
+    )
+    assert response.status_code == 422
+    assert b"Write something first." in response.content
+    assert frank.empathy_entries.count() == before
+
+
+def test_a_long_entry_is_refused(frank, alice_client):
+    response = alice_client.post(
+        url("entry_add", frank.organisation, frank.pk),
+        {"area": "says", "text": "x" * 10_000},
+        **HX,
+    )
+    assert response.status_code == 422
+    assert b"at most 280 characters" in response.content
+
+
+def test_an_unknown_area_is_refused(frank, alice_client):
+    before = frank.empathy_entries.count()
+    alice_client.post(
+        url("entry_add", frank.organisation, frank.pk),
+        {"area": "smells", "text": "Koffie"},
+        **HX,
+    )
+    assert frank.empathy_entries.count() == before
+
+
+def test_script_in_an_entry_is_shown_as_text(frank, alice_client):
+    alice_client.post(
+        url("entry_add", frank.organisation, frank.pk),
+        {"area": "feels", "text": "<img src=x onerror=alert(1)>"},
+    )
+    response = alice_client.get(frank.get_absolute_url())
+    assert b"<img src=x" not in response.content
+    assert b"&lt;img src=x onerror=alert(1)&gt;" in response.content
+
+
+def test_the_edit_form_replaces_the_card(entry, alice_client):
+    response = alice_client.get(
+        url("entry_edit", entry.persona.organisation, entry.pk), **HX
+    )
+    assert b"<textarea" in response.content
+    assert f'value="{entry.version}"'.encode() in response.content
+
+
+def test_it_edits_an_entry(entry, alice_client):
+    response = alice_client.post(
+        url("entry_edit", entry.persona.organisation, entry.pk),
+        {"text": "Dit moet goed gaan.", "version": entry.version},
+        **HX,
+    )
+    entry.refresh_from_db()
+    assert response.status_code == 200
+    assert entry.text == "Dit moet goed gaan."
+    assert entry.version == 2
+
+
+def test_a_stale_edit_is_a_conflict_that_shows_both_texts(entry, alice_client):
+    EmpathyEntry.objects.filter(pk=entry.pk).update(text="Dave's text", version=2)
+    response = alice_client.post(
+        url("entry_edit", entry.persona.organisation, entry.pk),
+        {"text": "Alice's text", "version": 1},
+        **HX,
+    )
+    entry.refresh_from_db()
+    assert response.status_code == 409
+    assert entry.text == "Dave's text"
+    assert b"Dave&#x27;s text" in response.content
+    assert b"Alice&#x27;s text" in response.content
+    assert b"Keep theirs" in response.content
+    assert b'name="version" value="2"' in response.content
+
+
+def test_overwrite_with_mine_sends_the_current_version(entry, alice_client):
+    EmpathyEntry.objects.filter(pk=entry.pk).update(text="Dave's text", version=2)
+    alice_client.post(
+        url("entry_edit", entry.persona.organisation, entry.pk),
+        {"text": "Alice's text", "version": 2},
+        **HX,
+    )
+    entry.refresh_from_db()
+    assert entry.text == "Alice's text"
+    assert entry.version == 3
+
+
+def test_editing_an_entry_someone_deleted_says_so(entry, alice_client):
+    path = url("entry_edit", entry.persona.organisation, entry.pk)
+    EmpathyEntry.objects.filter(pk=entry.pk).delete()
+    response = alice_client.post(path, {"text": "Nieuw", "version": 1}, **HX)
+    # The access helper no longer finds it: same answer as for anything missing.
+    assert response.status_code == 404
+
+
+def test_an_empty_edit_is_refused(entry, alice_client):
+    response = alice_client.post(
+        url("entry_edit", entry.persona.organisation, entry.pk),
+        {"text": "", "version": entry.version},
+        **HX,
+    )
+    entry.refresh_from_db()
+    assert response.status_code == 422
+    assert b"Write something, or delete the entry." in response.content
+    assert entry.text != ""
+
+
+def test_it_moves_an_entry_up(frank, alice_client):
+    second = frank.empathy_entries.filter(area="says")[1]
+    response = alice_client.post(
+        url("entry_move", frank.organisation, second.pk), {"direction": "up"}, **HX
+    )
+    assert response.status_code == 200
+    assert _says(frank) == [
+        "Kunnen jullie in juni leveren?",
+        "We moeten iets met die rugklachten.",
+    ]
+
+
+def test_moving_the_first_entry_up_changes_nothing(frank, alice_client):
+    first = frank.empathy_entries.filter(area="says")[0]
+    before = _says(frank)
+    alice_client.post(
+        url("entry_move", frank.organisation, first.pk), {"direction": "up"}, **HX
+    )
+    assert _says(frank) == before
+
+
+def test_it_reorders_an_area(frank, alice_client):
+    ids = [str(e.pk) for e in frank.empathy_entries.filter(area="says")]
+    response = alice_client.post(
+        url("entry_reorder", frank.organisation, frank.pk),
+        {"area": "says", "order": ",".join(reversed(ids))},
+        **HX,
+    )
+    assert response.status_code == 200
+    assert _says(frank) == [
+        "Kunnen jullie in juni leveren?",
+        "We moeten iets met die rugklachten.",
+    ]
+
+
+def test_a_stale_reorder_changes_nothing_and_returns_the_area(frank, alice_client):
+    ids = [str(e.pk) for e in frank.empathy_entries.filter(area="says")]
+    before = _says(frank)
+    response = alice_client.post(
+        url("entry_reorder", frank.organisation, frank.pk),
+        {"area": "says", "order": ids[0]},  # one entry missing
+        **HX,
+    )
+    assert response.status_code == 409
+    assert b'id="area-says"' in response.content
+    assert _says(frank) == before
+
+
+def test_entries_of_another_persona_cannot_be_reordered_in(frank, seeded, alice_client):
+    other = seeded.personas.exclude(pk=frank.pk).first().empathy_entries.first()
+    ids = [str(e.pk) for e in frank.empathy_entries.filter(area="says")]
+    response = alice_client.post(
+        url("entry_reorder", frank.organisation, frank.pk),
+        {"area": "says", "order": ",".join([*ids, str(other.pk)])},
+        **HX,
+    )
+    assert response.status_code == 409
+
+
+def test_the_delete_question_says_what_goes_with_it(frank, alice_client):
+    cited = frank.empathy_entries.get(area="pains")
+    response = alice_client.get(url("entry_delete", frank.organisation, cited.pk), **HX)
+    assert b"Delete this entry?" in response.content
+    assert b"the finding itself stays" in response.content
+
+
+def test_it_deletes_an_entry(entry, alice_client):
+    response = alice_client.post(
+        url("entry_delete", entry.persona.organisation, entry.pk),
+        {"version": entry.version},
+        **HX,
+    )
+    assert response.status_code == 200
+    assert not EmpathyEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_deleting_a_changed_entry_asks_again(entry, alice_client):
+    EmpathyEntry.objects.filter(pk=entry.pk).update(text="Veranderd", version=2)
+    response = alice_client.post(
+        url("entry_delete", entry.persona.organisation, entry.pk),
+        {"version": 1},
+        **HX,
+    )
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == f"#entry-{entry.pk}"
+    assert b"Veranderd" in response.content
+    assert EmpathyEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_citing_a_finding_validates_the_entry(entry, finding, alice_client):
+    org = entry.persona.organisation
+    share_before = alice_client.get(url("persona_share", org, entry.persona_id))
+    response = alice_client.post(
+        url("entry_evidence", org, entry.pk),
+        {"findings": [finding.pk], "version": entry.version},
+        **HX,
+    )
+    share_after = alice_client.get(url("persona_share", org, entry.persona_id))
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "evidence-changed"
+    assert b"Validated" in response.content
+    assert list(entry.findings.all()) == [finding]
+    assert b"25%" in share_before.content
+    assert b"38%" in share_after.content
+
+
+def test_the_picker_lists_the_organisations_findings(entry, alice_client):
+    response = alice_client.get(
+        url("entry_evidence", entry.persona.organisation, entry.pk), **HX
+    )
+    assert b"Which findings support this?" in response.content
+    assert b"Klantenenqu" in response.content
+
+
+def test_findings_of_another_organisation_cannot_be_cited(
+    entry, other_org, alice_client
+):
+    from research.demo import seed_research
+
+    seed_research(other_org)
+    foreign = Finding.objects.filter(study__organisation=other_org).first()
+    response = alice_client.post(
+        url("entry_evidence", entry.persona.organisation, entry.pk),
+        {"findings": [foreign.pk], "version": entry.version},
+        **HX,
+    )
+    assert response.status_code == 422
+    assert not entry.findings.exists()
+
+
+def test_a_stale_citation_is_a_conflict(entry, finding, alice_client):
+    EmpathyEntry.objects.filter(pk=entry.pk).update(version=5)
+    response = alice_client.post(
+        url("entry_evidence", entry.persona.organisation, entry.pk),
+        {"findings": [finding.pk], "version": 1},
+        **HX,
+    )
+    assert response.status_code == 409
+    assert not entry.findings.exists()
