@@ -30,6 +30,17 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+    // SortableJS animates with inline styles (allowed: they are set through
+    // the CSSOM). While settling, htmx copies the attributes of old elements
+    // onto new ones with the same id, which re-applies those styles as
+    // attributes, and our CSP refuses that. Nothing of value is lost here.
+    const target = event.detail.target;
+    if (target && target.querySelectorAll) {
+      target.removeAttribute("style");
+      target.querySelectorAll("[style]").forEach(function (el) {
+        el.removeAttribute("style");
+      });
+    }
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
