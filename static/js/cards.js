@@ -43,6 +43,25 @@
     }
   });
 
+  // A failed card request says why inside the card (or the list) it came from.
+  document.addEventListener("htmx:responseError", function (event) {
+    const elt = event.detail.elt;
+    const place = elt.closest && (elt.closest("[data-card]") || elt.closest("[data-sortable]"));
+    if (!place) return;
+    const status = String(event.detail.xhr.status);
+    const message =
+      document.querySelector('[data-card-message="' + status + '"]') ||
+      document.querySelector('[data-card-message="other"]');
+    let note = place.querySelector(":scope > .card-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "card-error";
+      note.setAttribute("role", "alert");
+      place.appendChild(note);
+    }
+    note.textContent = message ? message.textContent : status;
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     const elt = event.detail.elt;
     const card = elt.closest && elt.closest("[data-card-id]");

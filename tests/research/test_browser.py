@@ -51,7 +51,8 @@ def test_build_a_persona_with_its_empathy_map(new_context, alice, org):
     ).click()
     page.get_by_label("Edit entry").fill("Weggegooid")
     page.get_by_label("Edit entry").press("Escape")
-    page.locator("#area-says .card-text", has_text="Eerste, aangepast").wait_for()
+    expect(page.get_by_label("Edit entry")).to_have_count(0)
+    expect(page.locator("#area-says [data-card]").first).to_be_focused()
     assert _texts(sanne, "says")[0] == "Eerste, aangepast"
 
     # Reorder by keyboard: the last card moves up with Alt+ArrowUp, keeping focus.
@@ -75,8 +76,9 @@ def test_build_a_persona_with_its_empathy_map(new_context, alice, org):
     box, goal = handle.bounding_box(), target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
-    page.mouse.move(goal["x"] + 20, goal["y"] + 10, steps=12)
-    page.mouse.move(goal["x"] + 20, goal["y"] + 4, steps=4)
+    page.mouse.move(goal["x"] + 20, goal["y"] + goal["height"] / 2, steps=15)
+    page.mouse.move(goal["x"] + 20, goal["y"] + 3, steps=10)
+    page.wait_for_timeout(200)  # let SortableJS settle on the new place
     page.mouse.up()
     expect(page.locator("#area-says .card-text")).to_have_text(
         ["Tweede", "Derde", "Eerste, aangepast"]
@@ -134,6 +136,7 @@ def test_a_conflict_is_shown_and_can_be_resolved(new_context, alice, org):
     page = new_context(alice).new_page()
     page.goto(f"/o/demo/research/personas/{sanne.pk}/")
     page.locator(f"#entry-{entry.pk}").get_by_role("link", name="Edit").click()
+    page.get_by_label("Edit entry").wait_for()
     # Meanwhile someone else saves.
     EmpathyEntry.objects.filter(pk=entry.pk).update(text="Van Dave", version=2)
     page.get_by_label("Edit entry").fill("Van Alice")
@@ -144,3 +147,38 @@ def test_a_conflict_is_shown_and_can_be_resolved(new_context, alice, org):
     page.locator(f"#entry-{entry.pk} .card-text", has_text="Van Alice").wait_for()
     entry.refresh_from_db()
     assert (entry.text, entry.version) == ("Van Alice", 3)
+
+
+def test_a_card_deleted_meanwhile_says_so(new_context, alice, org):
+    sanne = Persona.objects.create(organisation=org, name="Servicedesk Sanne")
+    entry = EmpathyEntry.objects.create(persona=sanne, area="says", text="Weg")
+    page = new_context(alice).new_page()
+    page.goto(f"/o/demo/research/personas/{sanne.pk}/")
+    EmpathyEntry.objects.filter(pk=entry.pk).delete()
+    page.locator(f"#entry-{entry.pk}").get_by_role("link", name="Edit").click()
+    expect(page.locator(f"#entry-{entry.pk} .card-error")).to_have_text(
+        "Someone else deleted this meanwhile. Reload the page to see the latest."
+    )
+
+
+def test_search_personas_and_validate_a_dmu_role(new_context, alice, org):
+    from research.demo import seed_research
+
+    seed_research(org)
+    page = new_context(alice).new_page()
+    page.goto("/o/demo/research/personas/")
+    page.get_by_label("Search personas").fill("inkoper")
+    expect(page.locator(".persona-tile")).to_have_count(1)
+    page.get_by_role("link", name="Inkoper Ingrid").click()
+    page.get_by_role(
+        "link", name="Inkoop kantoormeubilair, middelgrote bedrijven"
+    ).click()
+
+    assert "40%" in page.locator("#dmu-share").inner_text()
+    buyer = page.locator(".dmu-member", has_text="Inkoper Ingrid")
+    buyer.get_by_role("link", name="Evidence").click()
+    page.get_by_label("Facilitair managers laten medewerkers stoelen testen").check()
+    page.screenshot(path="/tmp/r-flow-picker.png", full_page=True)
+    page.get_by_role("button", name="Save evidence").click()
+    page.locator("#dmu-share", has_text="60%").wait_for()
+    expect(buyer.get_by_text("Validated · 1 finding")).to_be_visible()
