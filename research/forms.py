@@ -217,6 +217,8 @@ class QuestionForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = organisation.personas.all()
         self.fields["dmu"].queryset = organisation.dmus.all()
+        self.fields["persona"].empty_label = _("— none —")
+        self.fields["dmu"].empty_label = _("— none —")
         if not self.instance._state.adding:
             del self.fields["topic"], self.fields["starter"]
 

@@ -145,7 +145,11 @@ def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
         .select_related("persona", "dmu")
         .order_by("-status", "created")
     )
-    studies = list(org.studies.annotate(n_findings=Count("findings")))
+    studies = list(
+        org.studies.annotate(n_findings=Count("findings")).order_by(
+            "-started", "-created"
+        )
+    )
     entries = EmpathyEntry.objects.filter(persona__organisation=org)
     roles = DMUMember.objects.filter(dmu__organisation=org)
     ctx = _ctx(
@@ -165,7 +169,8 @@ def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _personas_with_share(org):
-    return org.personas.annotate(
+    # Meta.ordering does not apply to aggregating queries, so order explicitly.
+    return org.personas.order_by("name").annotate(
         n_entries=Count("empathy_entries", distinct=True),
         n_validated=Count(
             "empathy_entries",
@@ -685,7 +690,7 @@ def _evidence_view(
 @login_required
 def dmu_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = get_membership(request, org_slug, READ)
-    dmus = membership.organisation.dmus.annotate(
+    dmus = membership.organisation.dmus.order_by("name").annotate(
         n_members=Count("members", distinct=True),
         n_validated=Count(
             "members", distinct=True, filter=Q(members__findings__isnull=False)

@@ -182,3 +182,16 @@ def test_search_personas_and_validate_a_dmu_role(new_context, alice, org):
     page.get_by_role("button", name="Save evidence").click()
     page.locator("#dmu-share", has_text="60%").wait_for()
     expect(buyer.get_by_text("Validated · 1 finding")).to_be_visible()
+
+
+def test_a_question_starter_fills_in_the_topic(new_context, alice, org):
+    page = new_context(alice).new_page()
+    page.goto("/o/demo/research/questions/new/")
+    page.get_by_label("Topic").fill("een nieuwe bureaustoel")
+    page.get_by_label("What would they pay to have X solved?").check()
+    expect(page.get_by_label("Question", exact=False).last).to_have_value(
+        "What would they pay to have een nieuwe bureaustoel solved?"
+    )
+    page.get_by_role("button", name="Add question", exact=True).click()
+    page.get_by_text("Question added.").wait_for()
+    assert org.research_questions.get().text.startswith("What would they pay")

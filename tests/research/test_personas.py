@@ -137,3 +137,9 @@ def test_deleting_a_persona_keeps_its_dmu_roles(frank, alice_client):
     assert not Persona.objects.filter(pk=frank.pk).exists()
     assert not EmpathyEntry.objects.filter(persona_id=frank.pk).exists()
     assert DMUMember.objects.filter(role="initiator", persona=None).exists()
+
+
+def test_the_list_is_alphabetical(seeded, alice_client):
+    content = alice_client.get(url("persona_list", seeded)).content.decode()
+    assert content.index("Directeur Dirk") < content.index("Facilitair Frank")
+    assert content.index("Facilitair Frank") < content.index("Inkoper Ingrid")
