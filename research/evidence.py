@@ -6,18 +6,25 @@ Evidence: anything can cite findings through a plain many-to-many field,
 With at least one finding a thing is *validated*, without one it is an
 *assumption*. The helpers here work for any model with such a field (empathy
 entries and DMU members now, journey-map cards later), so research never needs
-to know who cites it. Templates: research/evidence.html (#picker, #share, #badge).
+to know who cites it. Templates: research/evidence.html (#badge, #meter, #picker);
+the view side is `evidence_view`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from journeymap.editing import VersionForm, bump_version
+from journeymap.editing import Clash, VersionForm, bump_version, conflict_response
 from research.models import Finding
+
+# The htmx event a page listens for to refresh its validated shares.
+EVIDENCE_CHANGED = "evidence-changed"
 
 
 @dataclass
@@ -129,3 +136,75 @@ def citations_of(findings: models.QuerySet) -> int:
                 continue
             total += through.objects.filter(**{f"{target}__in": findings}).count()
     return total
+
+
+def evidence_view(
+    request: HttpRequest,
+    membership,
+    obj,
+    *,
+    queryset: models.QuerySet,
+    target_id: str,
+    action_url: str,
+    card_url: str,
+    back_url: str,
+    render_card: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """
+    The whole "cite findings" interaction for any citing object, for a view that
+    has already fetched `obj` through its access helper (write access on POST):
+
+    GET  → the finding picker, replacing #target_id (a page without htmx);
+    POST → save the citations, version-checked; answer with `render_card()` and
+           an `evidence-changed` event, so shares on the page refresh;
+           409 with theirs beside yours when someone else changed `obj`.
+    """
+    org = membership.organisation
+    base = {"membership": membership, "org": org, "can_edit": membership.can_edit}
+    if request.method != "POST":
+        if not membership.can_edit:
+            # Viewers see the evidence on the card; there is nothing to pick.
+            return redirect(back_url)
+        ctx = picker_context(
+            org, obj, action_url=action_url, cancel_url=card_url, target_id=target_id
+        )
+        if request.htmx:
+            return render(request, "research/evidence.html#picker", {**base, **ctx})
+        ctx["cancel_url"] = back_url
+        return render(request, "research/evidence_page.html", {**base, **ctx})
+
+    form = EvidenceForm(request.POST, organisation=org)
+    if not form.is_valid():
+        ctx = picker_context(
+            org,
+            obj,
+            action_url=action_url,
+            cancel_url=card_url,
+            target_id=target_id,
+            form=form,
+        )
+        return render(
+            request, "research/evidence.html#picker", {**base, **ctx}, status=422
+        )
+    if not evidence_save(queryset, obj, form):
+        current = queryset.filter(pk=obj.pk).first()
+        if current is None:
+            return redirect(back_url)
+        theirs = ", ".join(str(f) for f in current.findings.all())
+        yours = ", ".join(str(f) for f in form.cleaned_data["findings"])
+        return conflict_response(
+            request,
+            target_id=target_id,
+            clashes=[Clash(_("Evidence"), theirs, yours)],
+            keep_url=card_url,
+            overwrite_url=action_url,
+            overwrite_values=[
+                ("findings", str(f.pk)) for f in form.cleaned_data["findings"]
+            ],
+            current_version=current.version,
+        )
+    if not request.htmx:
+        return redirect(back_url)
+    response = render_card()
+    response["HX-Trigger"] = EVIDENCE_CHANGED
+    return response

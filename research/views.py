@@ -39,11 +39,10 @@ from research.access import (
     get_study_for_member,
 )
 from research.evidence import (
-    EvidenceForm,
+    EVIDENCE_CHANGED,
     citations_of,
-    evidence_save,
     evidence_share,
-    picker_context,
+    evidence_view,
 )
 from research.forms import (
     QUESTION_STARTERS,
@@ -77,7 +76,6 @@ from research.models import (
     StudyKind,
 )
 
-EVIDENCE_CHANGED = "evidence-changed"
 _findings_with_study = Prefetch("findings", Finding.objects.select_related("study"))
 
 
@@ -344,12 +342,13 @@ def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
 # ---- Decision criteria ----------------------------------------------------
 
 
-def _criteria_fragment(request, membership, persona, form=None, status=200):
+def _criteria_fragment(request, membership, persona, form=None, status=200, note=None):
     ctx = _ctx(
         membership,
         persona=persona,
         criteria=list(persona.criteria.all()),
         criterion_form=form or CriterionForm(),
+        criteria_note=note,
     )
     return render(request, "research/persona_detail.html#criteria", ctx, status=status)
 
@@ -381,17 +380,23 @@ def criterion_weight(request: HttpRequest, org_slug: str, criterion_id) -> HttpR
         request, org_slug, criterion_id, write=True
     )
     form = CriterionWeightForm(request.POST)
-    if form.is_valid() and not _save_versioned(form, criterion, ["weight"]):
-        messages.warning(
-            request,
-            _("Someone else changed the weight of %(name)s meanwhile; this is theirs.")
-            % {"name": criterion.label},
-        )
-    elif not form.is_valid():
-        messages.error(request, _("Choose a weight from 1 to 5."))
+    note, status = None, 200
+    if not form.is_valid():
+        note, status = _("Choose a weight from 1 to 5."), 422
+    elif not _save_versioned(form, criterion, ["weight"]):
+        # A weight is one number: show theirs and let the editor pick again.
+        note = _(
+            "Someone else changed the weight of %(name)s meanwhile; "
+            "this is theirs. Change it again if yours should win."
+        ) % {"name": criterion.label}
+        status = 409
     if not request.htmx:
+        if note:
+            messages.warning(request, note)
         return redirect(criterion.persona)
-    return _criteria_fragment(request, membership, criterion.persona)
+    return _criteria_fragment(
+        request, membership, criterion.persona, status=status, note=note
+    )
 
 
 @require_POST
@@ -603,7 +608,7 @@ def entry_evidence(request: HttpRequest, org_slug: str, entry_id) -> HttpRespons
     membership, entry = get_entry_for_member(
         request, org_slug, entry_id, write=request.method == "POST"
     )
-    return _evidence_view(
+    return evidence_view(
         request,
         membership,
         entry,
@@ -614,73 +619,6 @@ def entry_evidence(request: HttpRequest, org_slug: str, entry_id) -> HttpRespons
         back_url=entry.persona.get_absolute_url(),
         render_card=lambda: _entry_card(request, membership, entry),
     )
-
-
-def _evidence_view(
-    request,
-    membership,
-    obj,
-    *,
-    queryset,
-    target_id,
-    action_url,
-    card_url,
-    back_url,
-    render_card,
-):
-    """GET: the finding picker. POST: save the citations (version-checked)."""
-    org = membership.organisation
-    if request.method != "POST":
-        if not membership.can_edit:
-            # Viewers may look at the evidence, not change it.
-            return redirect(back_url)
-        ctx = picker_context(
-            org, obj, action_url=action_url, cancel_url=card_url, target_id=target_id
-        )
-        if request.htmx:
-            return render(
-                request, "research/evidence.html#picker", _ctx(membership, **ctx)
-            )
-        ctx["cancel_url"] = back_url
-        return render(request, "research/evidence_page.html", _ctx(membership, **ctx))
-    form = EvidenceForm(request.POST, organisation=org)
-    if not form.is_valid():
-        ctx = picker_context(
-            org,
-            obj,
-            action_url=action_url,
-            cancel_url=card_url,
-            target_id=target_id,
-            form=form,
-        )
-        return render(
-            request,
-            "research/evidence.html#picker",
-            _ctx(membership, **ctx),
-            status=422,
-        )
-    if not evidence_save(queryset, obj, form):
-        current = queryset.filter(pk=obj.pk).first()
-        if current is None:
-            return redirect(back_url)
-        theirs = ", ".join(str(f) for f in current.findings.all())
-        yours = ", ".join(str(f) for f in form.cleaned_data["findings"])
-        return conflict_response(
-            request,
-            target_id=target_id,
-            clashes=[Clash(_("Evidence"), theirs, yours)],
-            keep_url=card_url,
-            overwrite_url=action_url,
-            overwrite_values=[
-                ("findings", str(f.pk)) for f in form.cleaned_data["findings"]
-            ],
-            current_version=current.version,
-        )
-    if not request.htmx:
-        return redirect(back_url)
-    response = render_card()
-    response["HX-Trigger"] = EVIDENCE_CHANGED
-    return response
 
 
 # ---- Decision-Making Units ------------------------------------------------
@@ -888,7 +826,7 @@ def dmu_member_evidence(
     membership, member = get_dmu_member_for_member(
         request, org_slug, dmu_member_id, write=request.method == "POST"
     )
-    return _evidence_view(
+    return evidence_view(
         request,
         membership,
         member,
@@ -1021,8 +959,9 @@ def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
         study = form.save(commit=False)
         study.kind = form.cleaned_data["kind"]
         study.organisation = org
-        study.save()
-        form.save_m2m()
+        with transaction.atomic():
+            study.save()
+            form.save_m2m()
         messages.success(request, _("Study added. Now write down what you found."))
         return redirect(study)
     return render(request, "research/study_form.html", _ctx(membership, form=form))
@@ -1120,8 +1059,9 @@ def finding_add(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
         return render(request, "research/study_detail.html", ctx, status=422)
     finding = form.save(commit=False)
     finding.study = study
-    finding.save()
-    form.save_m2m()
+    with transaction.atomic():
+        finding.save()
+        form.save_m2m()
     messages.success(request, _("Finding added."))
     return redirect(reverse("study_detail", args=[org_slug, study.pk]) + "#findings")
 

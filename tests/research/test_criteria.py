@@ -73,12 +73,14 @@ def test_it_changes_a_weight(frank, alice_client):
 def test_a_stale_weight_change_keeps_theirs(frank, alice_client):
     criterion = frank.criteria.get(kind="reviews")
     DecisionCriterion.objects.filter(pk=criterion.pk).update(weight=4, version=2)
-    alice_client.post(
+    response = alice_client.post(
         url("criterion_weight", frank.organisation, criterion.pk),
         {"weight": "1", "version": 1},
         **HX,
     )
     criterion.refresh_from_db()
+    assert response.status_code == 409
+    assert b"Someone else changed the weight of Reviews" in response.content
     assert criterion.weight == 4
 
 
