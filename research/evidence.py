@@ -122,20 +122,34 @@ def picker_context(
     }
 
 
+def _citing_relations():
+    """(through model, its field pointing at Finding) for every citing model."""
+    for rel in Finding._meta.get_fields(include_hidden=True):
+        if isinstance(rel, models.ManyToManyRel) and rel.related_model is not Finding:
+            yield rel.through, rel.field.m2m_reverse_field_name()
+
+
+def citation_counts(findings) -> dict:
+    """{finding id: how many things cite it}; one query per citing model."""
+    counts: dict = {}
+    for through, target in _citing_relations():
+        rows = (
+            through.objects.filter(**{f"{target}__in": findings})
+            .values_list(f"{target}_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for finding_id, n in rows:
+            counts[finding_id] = counts.get(finding_id, 0) + n
+    return counts
+
+
 def citations_of(findings: models.QuerySet) -> int:
     """
     How many things cite any of `findings`, across every model that has a
     findings field (including apps research does not know about).
     """
-    total = 0
-    for rel in Finding._meta.get_fields(include_hidden=True):
-        if isinstance(rel, models.ManyToManyRel) and rel.through is not None:
-            through = rel.through
-            target = rel.field.m2m_reverse_field_name()
-            if rel.related_model is Finding:
-                continue
-            total += through.objects.filter(**{f"{target}__in": findings}).count()
-    return total
+    return sum(citation_counts(findings).values())
 
 
 def evidence_view(

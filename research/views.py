@@ -40,6 +40,7 @@ from research.access import (
 )
 from research.evidence import (
     EVIDENCE_CHANGED,
+    citation_counts,
     citations_of,
     evidence_share,
     evidence_view,
@@ -993,10 +994,14 @@ def study_edit(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
 
 def _study_context(membership, study, finding_form=None) -> dict:
     org = membership.organisation
+    findings = list(study.findings.prefetch_related("questions"))
+    cited = citation_counts(findings)
+    for finding in findings:
+        finding.n_cited = cited.get(finding.pk, 0)
     return _ctx(
         membership,
         study=study,
-        findings=study.findings.prefetch_related("questions"),
+        findings=findings,
         questions=study.questions.all(),
         finding_form=finding_form or FindingForm(organisation=org),
     )

@@ -106,12 +106,15 @@ def test_the_study_page_lists_findings(
 ):
     org = finding.study.organisation
     warm(alice_client, org)
-    # study, findings, their questions, the study's questions, and the question
-    # choices of the add form (twice: "any?" and the checkboxes)
-    with django_assert_num_queries(BASE_QUERIES + 6):
+    # study, findings, their questions, citation counts (one query per citing
+    # model: empathy entries and DMU members, more once maps cite findings),
+    # the study's questions, and the question choices of the add form (twice:
+    # "any?" and the checkboxes)
+    with django_assert_num_queries(BASE_QUERIES + 8):
         response = alice_client.get(url("study_detail", org, finding.study_id))
     assert b"Zoekvolume ergonomische werkplek" in response.content
     assert b"piekt in januari en september" in response.content
+    assert b"not cited yet" in response.content
 
 
 def test_it_adds_a_finding_that_answers_a_question(seeded, alice_client):
@@ -155,3 +158,9 @@ def test_deleting_a_study_deletes_its_findings(seeded, alice_client):
     assert b"2 findings are deleted with it" in page.content
     assert b"3 citations of those findings go too" in page.content
     assert not Finding.objects.filter(study_id=study.pk).exists()
+
+
+def test_the_study_page_shows_how_often_a_finding_is_cited(seeded, alice_client):
+    study = seeded.studies.get(method="interview")
+    response = alice_client.get(url("study_detail", seeded, study.pk))
+    assert b"cited 2\xc3\x97" in response.content  # the stool-testing finding
