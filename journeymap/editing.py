@@ -76,6 +76,35 @@ def reorder(queryset: models.QuerySet, ordered_ids: Sequence, field="position") 
     return True
 
 
+@transaction.atomic
+def reorder_with_arrival(
+    queryset: models.QuerySet,
+    ordered_ids: Sequence,
+    *,
+    neighbours: models.QuerySet,
+    list_field: str,
+    list_value,
+    field="position",
+) -> tuple[bool, object]:
+    """
+    Like `reorder`, but one id may come from a neighbouring list (a card dragged
+    from one area or lane into another): it joins this list first, by setting
+    `list_field` to `list_value`. `neighbours` scopes where it may come from
+    (the same persona, the same map). Returns (ok, the list it came from or None).
+    """
+    current = {str(pk) for pk in queryset.values_list("pk", flat=True)}
+    wanted = [str(pk) for pk in ordered_ids]
+    arrivals = [pk for pk in wanted if pk not in current]
+    if len(arrivals) != 1 or set(wanted) - {arrivals[0]} != current:
+        return reorder(queryset, wanted, field), None
+    row = neighbours.select_for_update().filter(pk=arrivals[0]).first()
+    if row is None:
+        return False, None
+    came_from = getattr(row, list_field)
+    neighbours.filter(pk=row.pk).update(**{list_field: list_value})
+    return reorder(queryset, wanted, field), came_from
+
+
 def move(queryset: models.QuerySet, pk, offset: int, field="position") -> bool:
     """
     Move row `pk` by `offset` places within its list (keyboard reordering).

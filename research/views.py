@@ -24,7 +24,7 @@ from journeymap.editing import (
     clashes,
     conflict_response,
     move,
-    reorder,
+    reorder_with_arrival,
     versioned_delete,
     versioned_update,
 )
@@ -420,7 +420,15 @@ def _entry_ctx(membership, entry, **extra) -> dict:
 
 
 def _area_fragment(
-    request, membership, persona, area, *, form=None, status=200, focus_add=False
+    request,
+    membership,
+    persona,
+    area,
+    *,
+    form=None,
+    status=200,
+    focus_add=False,
+    oob=False,
 ):
     entries = persona.empathy_entries.filter(area=area).prefetch_related(
         _findings_with_study
@@ -431,6 +439,7 @@ def _area_fragment(
         area=_area(Area(area), list(entries)),
         add_form=form,
         focus_add=focus_add or form is not None,
+        oob=oob,
     )
     response = render(request, "research/persona_detail.html#area", ctx, status=status)
     response["HX-Trigger"] = EVIDENCE_CHANGED
@@ -565,10 +574,23 @@ def entry_reorder(request: HttpRequest, org_slug: str, persona_id) -> HttpRespon
     if not form.is_valid():
         return HttpResponse(_("Unknown area."), status=400)
     area = form.cleaned_data["area"]
-    siblings = persona.empathy_entries.filter(area=area)
+    # One entry may arrive from another area of the same persona (dragged across).
+    ok, came_from = reorder_with_arrival(
+        persona.empathy_entries.filter(area=area),
+        form.cleaned_data["order"],
+        neighbours=persona.empathy_entries.all(),
+        list_field="area",
+        list_value=area,
+    )
     # A stale page (someone added or deleted meanwhile) gets the list as it is now.
-    ok = reorder(siblings, form.cleaned_data["order"])
-    return _area_fragment(request, membership, persona, area, status=200 if ok else 409)
+    response = _area_fragment(
+        request, membership, persona, area, status=200 if ok else 409
+    )
+    if came_from is not None:
+        # The area it left is refreshed too, out of band.
+        source = _area_fragment(request, membership, persona, came_from, oob=True)
+        response.content += source.content
+    return response
 
 
 @login_required

@@ -35,8 +35,14 @@
     // onto new ones with the same id, which re-applies those styles as
     // attributes, and our CSP refuses that. Nothing of value is lost here.
     const target = event.detail.target;
+    if (target && target.removeAttribute) target.removeAttribute("style");
+    // Out-of-band swaps (a card dragged across lists) touch other lists too.
+    document
+      .querySelectorAll("[data-sortable], [data-sortable] [style], [hx-swap-oob] [style]")
+      .forEach(function (el) {
+        el.removeAttribute("style");
+      });
     if (target && target.querySelectorAll) {
-      target.removeAttribute("style");
       target.querySelectorAll("[style]").forEach(function (el) {
         el.removeAttribute("style");
       });
@@ -151,20 +157,25 @@
       if (list.dataset.sortableReady) return;
       list.dataset.sortableReady = "1";
       window.Sortable.create(list, {
+        // Lists with the same group let cards travel between them; the list a
+        // card lands in reports the new order, the server refreshes both.
+        group: list.dataset.sortableGroup || undefined,
         handle: "[data-drag-handle]",
+        // An empty list has no height; accept drops near it.
+        emptyInsertThreshold: 28,
         draggable: "[data-card-id]",
         animation: 150,
         ghostClass: "card-ghost",
         chosenClass: "card-chosen",
         onEnd: function (event) {
-          if (event.oldIndex === event.newIndex) return;
+          const into = event.to;
+          if (into === event.from && event.oldIndex === event.newIndex) return;
           refocus = { id: event.item.dataset.cardId, move: null };
-          const target = list.dataset.reorderTarget || list;
-          window.htmx.ajax("POST", list.dataset.reorderUrl, {
-            source: list,
-            target: target,
+          window.htmx.ajax("POST", into.dataset.reorderUrl, {
+            source: into,
+            target: into.dataset.reorderTarget || into,
             swap: "outerHTML",
-            values: reorderValues(list),
+            values: reorderValues(into),
           });
         },
       });

@@ -79,12 +79,26 @@ def test_build_a_persona_with_its_empathy_map(new_context, alice, org):
     page.mouse.move(goal["x"] + 20, goal["y"] + goal["height"] / 2, steps=15)
     page.mouse.move(goal["x"] + 20, goal["y"] + 3, steps=10)
     page.wait_for_timeout(200)  # let SortableJS settle on the new place
-    page.mouse.up()
+    with page.expect_response("**/entries/reorder/"):
+        page.mouse.up()
     expect(page.locator("#area-says .card-text")).to_have_text(
         ["Tweede", "Derde", "Eerste, aangepast"]
     )
-    page.wait_for_load_state("networkidle")  # the POST that stores the new order
     assert _texts(sanne, "says") == ["Tweede", "Derde", "Eerste, aangepast"]
+
+    # Drag the last card into another area.
+    handle = page.locator("#area-says [data-card]").nth(2).locator("[data-drag-handle]")
+    goal = page.locator("#area-thinks .card-list").bounding_box()
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(goal["x"] + 40, goal["y"] + 10, steps=20)
+    page.wait_for_timeout(200)
+    with page.expect_response("**/entries/reorder/"):
+        page.mouse.up()
+    expect(page.locator("#area-thinks .card-text")).to_have_text(["Eerste, aangepast"])
+    expect(page.locator("#area-says .card-text")).to_have_text(["Tweede", "Derde"])
+    assert _texts(sanne, "thinks") == ["Eerste, aangepast"]
 
     # Delete, after a confirmation that says what goes with it.
     page.locator("#area-says [data-card]").first.get_by_role(
@@ -92,8 +106,8 @@ def test_build_a_persona_with_its_empathy_map(new_context, alice, org):
     ).click()
     page.get_by_text("Nothing else goes with it.").wait_for()
     page.locator("#area-says").get_by_role("button", name="Delete").click()
-    expect(page.locator("#area-says [data-card]")).to_have_count(2)
-    assert _texts(sanne, "says") == ["Derde", "Eerste, aangepast"]
+    expect(page.locator("#area-says [data-card]")).to_have_count(1)
+    assert _texts(sanne, "says") == ["Derde"]
     page.screenshot(path="/tmp/r-flow-persona.png", full_page=True)
 
 

@@ -271,3 +271,34 @@ def test_a_stale_citation_is_a_conflict(entry, finding, alice_client):
     )
     assert response.status_code == 409
     assert not entry.findings.exists()
+
+
+def test_an_entry_dragged_into_another_area_moves_there(frank, alice_client):
+    thought = frank.empathy_entries.get(area="thinks")
+    says = [str(e.pk) for e in frank.empathy_entries.filter(area="says")]
+    response = alice_client.post(
+        url("entry_reorder", frank.organisation, frank.pk),
+        {"area": "says", "order": ",".join([says[0], str(thought.pk), says[1]])},
+        **HX,
+    )
+    thought.refresh_from_db()
+    assert response.status_code == 200
+    assert thought.area == "says"
+    assert _says(frank)[1] == thought.text
+    # Both areas come back; the one it left is swapped out of band.
+    assert b'id="area-says"' in response.content
+    assert b'id="area-thinks" class="empathy-area area-thinks"' in response.content
+    assert b'hx-swap-oob="true"' in response.content
+
+
+def test_an_entry_of_another_persona_cannot_be_dragged_in(frank, seeded, alice_client):
+    foreign = seeded.personas.exclude(pk=frank.pk).first().empathy_entries.first()
+    says = [str(e.pk) for e in frank.empathy_entries.filter(area="says")]
+    response = alice_client.post(
+        url("entry_reorder", frank.organisation, frank.pk),
+        {"area": "says", "order": ",".join([*says, str(foreign.pk)])},
+        **HX,
+    )
+    foreign.refresh_from_db()
+    assert response.status_code == 409
+    assert foreign.persona_id != frank.pk
