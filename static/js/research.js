@@ -48,9 +48,34 @@
     });
   }
 
+  // The finding picker: typing narrows the list; Enter does not submit.
+  function wirePickerFilter(root) {
+    root.querySelectorAll("[data-picker-filter]").forEach(function (input) {
+      if (input.dataset.ready) return;
+      input.dataset.ready = "1";
+      const form = input.form;
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") event.preventDefault();
+      });
+      input.addEventListener("input", function () {
+        const query = input.value.trim().toLowerCase();
+        form.querySelectorAll(".picker-group").forEach(function (group) {
+          let shown = 0;
+          group.querySelectorAll("li").forEach(function (item) {
+            const match = !query || item.textContent.toLowerCase().includes(query);
+            item.hidden = !match;
+            if (match) shown += 1;
+          });
+          group.hidden = shown === 0;
+        });
+      });
+    });
+  }
+
   function wire(root) {
     wireShowIf(root);
     wireStarters(root);
+    wirePickerFilter(root);
   }
   document.addEventListener("DOMContentLoaded", function () {
     wire(document);

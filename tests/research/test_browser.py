@@ -191,6 +191,8 @@ def test_search_personas_and_validate_a_dmu_role(new_context, alice, org):
     assert "40%" in page.locator("#dmu-share").inner_text()
     buyer = page.locator(".dmu-member", has_text="Inkoper Ingrid")
     buyer.get_by_role("link", name="Evidence").click()
+    page.get_by_label("Filter findings").fill("stoelen")
+    expect(page.locator(".picker-list li:visible")).to_have_count(1)
     page.get_by_label("Facilitair managers laten medewerkers stoelen testen").check()
     page.screenshot(path="/tmp/r-flow-picker.png", full_page=True)
     page.get_by_role("button", name="Save evidence").click()
