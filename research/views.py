@@ -936,16 +936,15 @@ def question_status(request: HttpRequest, org_slug: str, question_id) -> HttpRes
             _("Add a finding that answers this question before marking it answered."),
         )
     elif status in QuestionStatus.values:
+        # Setting a status is idempotent and the edit form never writes it, so
+        # it needs no version check (and bumping one would fake a conflict for
+        # someone editing the question's text).
         ResearchQuestion.objects.filter(pk=question.pk).update(status=status)
         if status == QuestionStatus.ANSWERED:
             messages.success(request, _("Marked as answered."))
         else:
             messages.success(request, _("Opened again."))
-    return redirect(
-        request.POST.get("next") == "overview"
-        and reverse("research_overview", args=[org_slug])
-        or question.get_absolute_url()
-    )
+    return redirect(question)
 
 
 @login_required
