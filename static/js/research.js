@@ -49,33 +49,30 @@
   }
 
   // The finding picker: typing narrows the list; Enter does not submit.
-  function wirePickerFilter(root) {
-    root.querySelectorAll("[data-picker-filter]").forEach(function (input) {
-      if (input.dataset.ready) return;
-      input.dataset.ready = "1";
-      const form = input.form;
-      input.addEventListener("keydown", function (event) {
-        if (event.key === "Enter") event.preventDefault();
+  // Delegated, so a picker swapped in by htmx works from its first keystroke.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches("[data-picker-filter]")) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("input", function (event) {
+    const input = event.target;
+    if (!input.matches("[data-picker-filter]")) return;
+    const query = input.value.trim().toLowerCase();
+    input.form.querySelectorAll(".picker-group").forEach(function (group) {
+      let shown = 0;
+      group.querySelectorAll("li").forEach(function (item) {
+        const match = !query || item.textContent.toLowerCase().includes(query);
+        item.hidden = !match;
+        if (match) shown += 1;
       });
-      input.addEventListener("input", function () {
-        const query = input.value.trim().toLowerCase();
-        form.querySelectorAll(".picker-group").forEach(function (group) {
-          let shown = 0;
-          group.querySelectorAll("li").forEach(function (item) {
-            const match = !query || item.textContent.toLowerCase().includes(query);
-            item.hidden = !match;
-            if (match) shown += 1;
-          });
-          group.hidden = shown === 0;
-        });
-      });
+      group.hidden = shown === 0;
     });
-  }
+  });
 
   function wire(root) {
     wireShowIf(root);
     wireStarters(root);
-    wirePickerFilter(root);
   }
   document.addEventListener("DOMContentLoaded", function () {
     wire(document);
