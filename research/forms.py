@@ -128,6 +128,8 @@ class EntryEditForm(VersionForm):
         error_messages={"required": _("Write something, or delete the entry.")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Moving to another area without dragging (keyboard, screen readers).
+    area = forms.ChoiceField(label=_("Area"), choices=Area.choices, required=False)
 
 
 class MoveForm(forms.Form):

@@ -475,6 +475,17 @@ def _entry_gone(request, membership, entry) -> HttpResponse:
     )
 
 
+def _next_position(persona, area) -> int:
+    """The position after the last entry of `area`: new and moved entries go last."""
+    last = (
+        persona.empathy_entries.filter(area=area)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
 @require_POST
 @login_required
 def entry_add(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
@@ -490,15 +501,8 @@ def entry_add(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
         return _area_fragment(request, membership, persona, area, form=form, status=422)
     entry = form.save(commit=False)
     entry.persona = persona
-    with transaction.atomic():
-        last = (
-            persona.empathy_entries.filter(area=entry.area)
-            .order_by("-position")
-            .values_list("position", flat=True)
-            .first()
-        )
-        entry.position = 0 if last is None else last + 1
-        entry.save()
+    entry.position = _next_position(persona, entry.area)
+    entry.save()
     if not request.htmx:
         return redirect(persona)
     return _area_fragment(request, membership, persona, entry.area, focus_add=True)
@@ -518,7 +522,9 @@ def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     write = request.method == "POST"
     membership, entry = get_entry_for_member(request, org_slug, entry_id, write=True)
     if not write:
-        form = EntryEditForm(initial={"text": entry.text, "version": entry.version})
+        form = EntryEditForm(
+            initial={"text": entry.text, "area": entry.area, "version": entry.version}
+        )
         ctx = _entry_ctx(membership, entry, form=form)
         if request.htmx:
             return render(request, "research/persona_detail.html#card_edit", ctx)
@@ -532,22 +538,43 @@ def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
         if not request.htmx:
             template = "research/entry_page.html"
         return render(request, template, ctx, status=422)
-    if not _save_versioned(form, entry, ["text"]):
+    old_area = entry.area
+    values = {"text": form.cleaned_data["text"]}
+    new_area = form.cleaned_data["area"] or old_area
+    if new_area != old_area:
+        values.update(area=new_area, position=_next_position(entry.persona, new_area))
+    saved = versioned_update(
+        EmpathyEntry.objects.all(), entry.pk, form.cleaned_data["version"], **values
+    )
+    if not saved:
         current = EmpathyEntry.objects.filter(pk=entry.pk).first()
         if current is None:
             return _entry_gone(request, membership, entry)
+        rows = [Clash(_("Text"), current.text, values["text"])]
+        if new_area != current.area:
+            rows.append(
+                Clash(_("Area"), current.get_area_display(), Area(new_area).label)
+            )
         return conflict_response(
             request,
             target_id=f"entry-{entry.pk}",
-            clashes=[Clash(_("Text"), current.text, form.cleaned_data["text"])],
+            clashes=rows,
             keep_url=reverse("entry_card", args=[org_slug, entry.pk]),
             overwrite_url=reverse("entry_edit", args=[org_slug, entry.pk]),
-            overwrite_values=[("text", form.cleaned_data["text"])],
+            overwrite_values=[("text", values["text"]), ("area", new_area)],
             current_version=current.version,
         )
     if not request.htmx:
         return redirect(entry.persona)
-    return _entry_card(request, membership, entry)
+    if new_area == old_area:
+        return _entry_card(request, membership, entry)
+    # Moved: the area it left replaces itself, the area it joined comes out of band.
+    response = _area_fragment(request, membership, entry.persona, old_area)
+    response["HX-Retarget"] = f"#area-{old_area}"
+    response["HX-Reswap"] = "outerHTML"
+    joined = _area_fragment(request, membership, entry.persona, new_area, oob=True)
+    response.content += joined.content
+    return response
 
 
 @require_POST

@@ -100,6 +100,16 @@ def test_build_a_persona_with_its_empathy_map(new_context, alice, org):
     expect(page.locator("#area-says .card-text")).to_have_text(["Tweede", "Derde"])
     assert _texts(sanne, "thinks") == ["Eerste, aangepast"]
 
+    # Without a mouse: the edit form moves an entry to another area too.
+    page.locator("#area-thinks [data-card]").first.get_by_role(
+        "link", name="Edit"
+    ).click()
+    page.get_by_label("Area").select_option("gains")
+    page.get_by_label("Edit entry").press("Enter")
+    expect(page.locator("#area-gains .card-text")).to_have_text(["Eerste, aangepast"])
+    expect(page.locator("#area-thinks [data-card]")).to_have_count(0)
+    assert _texts(sanne, "gains") == ["Eerste, aangepast"]
+
     # Delete, after a confirmation that says what goes with it.
     page.locator("#area-says [data-card]").first.get_by_role(
         "link", name="Delete"

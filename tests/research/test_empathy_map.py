@@ -302,3 +302,19 @@ def test_an_entry_of_another_persona_cannot_be_dragged_in(frank, seeded, alice_c
     foreign.refresh_from_db()
     assert response.status_code == 409
     assert foreign.persona_id != frank.pk
+
+
+def test_editing_can_move_an_entry_to_another_area(frank, alice_client):
+    thought = frank.empathy_entries.get(area="thinks")
+    response = alice_client.post(
+        url("entry_edit", frank.organisation, thought.pk),
+        {"text": thought.text, "area": "feels", "version": thought.version},
+        **HX,
+    )
+    thought.refresh_from_db()
+    assert response.status_code == 200
+    assert thought.area == "feels"
+    assert list(frank.empathy_entries.filter(area="feels"))[-1] == thought
+    # The area it left answers the request; the one it joined comes out of band.
+    assert response["HX-Retarget"] == "#area-thinks"
+    assert b'id="area-feels" class="empathy-area area-feels"' in response.content
