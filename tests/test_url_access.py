@@ -32,9 +32,7 @@ def _research(org):
 SAMPLES: dict[str, Callable] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: org.memberships.get(user__username="dave").pk,
-    "invitation_id": lambda org: Invitation.objects.filter(organisation=org)
-    .first()
-    .pk,
+    "invitation_id": lambda org: Invitation.objects.filter(organisation=org).first().pk,
     # Research: the demo research (seeded once, idempotent) supplies the objects.
     "persona_id": lambda org: _research(org).personas.first().pk,
     "criterion_id": lambda org: _research(org).personas.first().criteria.first().pk,
