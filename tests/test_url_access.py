@@ -36,10 +36,7 @@ SAMPLES: dict[str, Callable] = {
     # Research: the demo research (seeded once, idempotent) supplies the objects.
     "persona_id": lambda org: _research(org).personas.first().pk,
     "criterion_id": lambda org: _research(org).personas.first().criteria.first().pk,
-    "entry_id": lambda org: _research(org)
-    .personas.first()
-    .empathy_entries.first()
-    .pk,
+    "entry_id": lambda org: _research(org).personas.first().empathy_entries.first().pk,
     "dmu_id": lambda org: _research(org).dmus.first().pk,
     "dmu_member_id": lambda org: _research(org).dmus.first().members.first().pk,
     "question_id": lambda org: _research(org).research_questions.first().pk,
