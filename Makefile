@@ -39,7 +39,6 @@ test: install-dev translations
 # Refresh the Dutch catalogue after changing user-facing text.
 messages: install-dev
 	$(MANAGE) makemessages --locale=nl --ignore=$(VENV) --ignore=tests --ignore=bench --no-obsolete
-	$(MANAGE) makemessages --locale=nl --domain=djangojs --ignore=$(VENV) --ignore=staticfiles --no-obsolete
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
