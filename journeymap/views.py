@@ -64,8 +64,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     invitation = Invitation.find(token) if token else None
     if invitation is not None and not invitation.is_usable:
         invitation = None
-    if request.user.is_authenticated and invitation is None:
-        return redirect("home")
+    if request.user.is_authenticated:
+        # Signed-in people accept on the invitation page instead.
+        return redirect("invitation", token) if invitation else redirect("home")
 
     form = SignupForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():

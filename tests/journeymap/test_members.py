@@ -222,3 +222,12 @@ def test_members_leave(bob_client, org, bob):
 def test_the_last_owner_cannot_leave(alice_client, org, alice):
     alice_client.post("/o/demo/leave/")
     assert _membership(org, alice).role == Role.OWNER
+
+
+def test_a_signed_in_person_following_a_signup_link_is_sent_to_accept(
+    client, carol, other_org, org, alice
+):
+    _inv, token = invitation_create(org, "carol@example.com", Role.EDITOR, alice)
+    client.force_login(carol)
+    response = client.get(f"/accounts/signup/?invite={token}")
+    assert response["Location"] == f"/invite/{token}/"
