@@ -75,3 +75,9 @@ def test_members_page_query_count(alice_client, org, django_assert_num_queries):
     # session, user, membership, members, invitations, switcher
     with django_assert_num_queries(6):
         assert alice_client.get("/o/demo/members/").status_code == 200
+
+
+def test_the_overview_leads_to_each_step_of_the_method(alice_client):
+    body = alice_client.get("/o/demo/").content.decode()
+    for path in ("research/dmus/", "research/personas/", "research/"):
+        assert f'href="/o/demo/{path}"' in body
