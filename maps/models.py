@@ -1,1 +1,420 @@
-"""Journey maps and everything on the canvas (filled in by the canvas issue)."""
+"""
+Journey maps and everything on the canvas: stages (columns), lanes (rows) and
+cards (in the cells), plus the map's activity log.
+
+Editing model (see DESIGN.md): every editable row has a `version`; every change
+to a map bumps `JourneyMap.revision` and appends an `Activity` row, so history,
+"changes since", live updates and PDF caching all read one stream.
+
+Cards cite research findings the same way research rows do (a `findings`
+many-to-many), so `research.evidence` works on them unchanged.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from journeymap.models import Organisation
+
+
+class MapType(models.TextChoices):
+    CURRENT = "current", _("Current state")
+    FUTURE = "future", _("Future state")
+    DAY = "day", _("Day in the life")
+    BLUEPRINT = "blueprint", _("Service blueprint")
+
+
+class MapStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    ARCHIVED = "archived", _("Archived")
+
+
+class JourneyMap(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="journey_maps"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    type = models.CharField(
+        _("type"), max_length=10, choices=MapType.choices, default=MapType.CURRENT
+    )
+    personas = models.ManyToManyField(
+        "research.Persona",
+        blank=True,
+        related_name="journey_maps",
+        verbose_name=_("personas"),
+    )
+    dmu = models.ForeignKey(
+        "research.DMU",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="journey_maps",
+        verbose_name=_("decision-making unit"),
+    )
+    scope = models.TextField(
+        _("scope"), blank=True, help_text=_("Where the journey starts and ends.")
+    )
+    objective = models.TextField(
+        _("objective"),
+        blank=True,
+        help_text=_("What the team wants to learn or improve."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MapStatus.choices, default=MapStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("last changed"), auto_now=True)
+    # Bumped by every change to anything on the map (see Activity).
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-updated"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+        verbose_name = _("journey map")
+        verbose_name_plural = _("journey maps")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("map_detail", args=[self.organisation.slug, self.pk])
+
+
+class Stage(models.Model):
+    """A column of the canvas: one phase of the journey."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="stages")
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    customer_goal = models.TextField(_("customer's goal"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["map", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__gte=0), name="stage_position_not_negative"
+            )
+        ]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LaneKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    TOUCHPOINTS = "touchpoints", _("Touchpoints")
+    EMOTION = "emotion", _("Emotion")
+    PAINS = "pains", _("Pain points")
+    OPPORTUNITIES = "opportunities", _("Opportunities")
+    ACTIONS = "actions", _("Follow-up actions")
+
+
+class Lane(models.Model):
+    """A row of the canvas."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="lanes")
+    title = models.CharField(_("title"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=14, choices=LaneKind.choices, default=LaneKind.TEXT
+    )
+    hidden = models.BooleanField(_("hidden"), default=False)
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["map", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__gte=0), name="lane_position_not_negative"
+            )
+        ]
+        verbose_name = _("lane")
+        verbose_name_plural = _("lanes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Channel(models.TextChoices):
+    WEBSITE = "website", _("Website")
+    SEARCH = "search", _("Search")
+    SOCIAL = "social", _("Social media")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    SHOP = "shop", _("Shop")
+    BROCHURE = "brochure", _("Brochure")
+    EVENT = "event", _("Event")
+    SALES_CALL = "sales_call", _("Sales call")
+    HELPDESK = "helpdesk", _("Helpdesk")
+    DELIVERY = "delivery", _("Delivery")
+    INVOICE = "invoice", _("Invoice")
+    CUSTOM = "custom", _("Something else")
+
+
+class Experience(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
+class Impact(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Card(models.Model):
+    """
+    One card in one cell (stage × lane). The touchpoint fields matter on
+    touchpoint lanes, `impact` on pain-point and opportunity lanes.
+    """
+
+    TEXT_MAX = 500
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="cards")
+    stage = models.ForeignKey(Stage, models.CASCADE, related_name="cards")
+    lane = models.ForeignKey(Lane, models.CASCADE, related_name="cards")
+    text = models.CharField(_("text"), max_length=TEXT_MAX)
+    position = models.PositiveIntegerField(default=0)
+    # Touchpoints
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=Channel.choices, blank=True
+    )
+    custom_channel = models.CharField(_("own channel"), max_length=60, blank=True)
+    online = models.BooleanField(_("online"), null=True, blank=True)
+    branded = models.BooleanField(_("branded"), null=True, blank=True)
+    department = models.CharField(_("owning department"), max_length=80, blank=True)
+    experience = models.CharField(
+        _("how the customer experiences it"),
+        max_length=8,
+        choices=Experience.choices,
+        blank=True,
+    )
+    moment_of_truth = models.BooleanField(_("moment of truth"), default=False)
+    # Pain points and opportunities
+    impact = models.CharField(
+        _("impact"), max_length=6, choices=Impact.choices, blank=True
+    )
+    findings = models.ManyToManyField(
+        "research.Finding", blank=True, related_name="+", verbose_name=_("evidence")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "created"]
+        indexes = [models.Index(fields=["map", "stage", "lane", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__gte=0), name="card_position_not_negative"
+            )
+        ]
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def channel_label(self) -> str:
+        if self.channel == Channel.CUSTOM and self.custom_channel:
+            return self.custom_channel
+        return str(self.get_channel_display())
+
+
+class Activity(models.Model):
+    """One change to a map: who did what, before → after, at which revision."""
+
+    id = models.BigAutoField(primary_key=True)
+    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="activities")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+    verb = models.CharField(_("what"), max_length=20)
+    object_kind = models.CharField(_("kind of object"), max_length=20, blank=True)
+    object_id = models.UUIDField(_("object"), null=True, blank=True)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+    revision = models.PositiveIntegerField(_("revision"))
+
+    class Meta:
+        ordering = ["-revision", "-id"]
+        indexes = [
+            models.Index(fields=["map", "revision"]),
+            models.Index(fields=["map", "user", "created"]),
+        ]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_kind} (r{self.revision})"
+
+
+def record(
+    journey_map: JourneyMap,
+    user,
+    verb: str,
+    obj: models.Model | None = None,
+    before: str = "",
+    after: str = "",
+) -> Activity:
+    """Bump the map's revision and log the change (inside the write's transaction)."""
+    JourneyMap.objects.filter(pk=journey_map.pk).update(
+        revision=F("revision") + 1, updated=timezone.now()
+    )
+    journey_map.refresh_from_db(fields=["revision", "updated"])
+    return Activity.objects.create(
+        map=journey_map,
+        user=user if user is not None and user.is_authenticated else None,
+        verb=verb,
+        object_kind=obj._meta.model_name if obj is not None else "map",
+        object_id=obj.pk if obj is not None else journey_map.pk,
+        before=before,
+        after=after,
+        revision=journey_map.revision,
+    )
+
+
+# ---- Creating and copying maps ---------------------------------------------
+
+
+def map_create_from_template(
+    org: Organisation,
+    user,
+    title: str,
+    template_key: str,
+    *,
+    map_type: str | None = None,
+    personas=(),
+    dmu=None,
+    scope: str = "",
+    objective: str = "",
+) -> JourneyMap:
+    """A new draft map with the stages and lanes of one template (maps.templates)."""
+    from maps.templates import TEMPLATES
+
+    template = TEMPLATES[template_key]
+    with transaction.atomic():
+        journey_map = JourneyMap.objects.create(
+            organisation=org,
+            title=title,
+            type=map_type or template.map_type,
+            dmu=dmu,
+            scope=scope,
+            objective=objective,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        if personas:
+            journey_map.personas.set(personas)
+        Stage.objects.bulk_create(
+            Stage(map=journey_map, title=str(title_), position=i)
+            for i, title_ in enumerate(template.stages)
+        )
+        Lane.objects.bulk_create(
+            Lane(map=journey_map, title=str(lane_title), kind=kind, position=i)
+            for i, (lane_title, kind) in enumerate(template.lanes)
+        )
+        record(journey_map, user, "create", after=journey_map.title)
+    return journey_map
+
+
+def map_duplicate(source: JourneyMap, user, title: str) -> JourneyMap:
+    """A draft copy of `source` with its stages, lanes, cards and their evidence."""
+    with transaction.atomic():
+        copy = JourneyMap.objects.create(
+            organisation=source.organisation,
+            title=title,
+            type=source.type,
+            dmu_id=source.dmu_id,
+            scope=source.scope,
+            objective=source.objective,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        copy.personas.set(source.personas.all())
+        stage_ids, lane_ids = {}, {}
+        new_stages = []
+        for stage in source.stages.all():
+            new = Stage(
+                map=copy,
+                title=stage.title,
+                description=stage.description,
+                customer_goal=stage.customer_goal,
+                position=stage.position,
+            )
+            stage_ids[stage.pk] = new.pk
+            new_stages.append(new)
+        Stage.objects.bulk_create(new_stages)
+        new_lanes = []
+        for lane in source.lanes.all():
+            new = Lane(
+                map=copy,
+                title=lane.title,
+                kind=lane.kind,
+                hidden=lane.hidden,
+                position=lane.position,
+            )
+            lane_ids[lane.pk] = new.pk
+            new_lanes.append(new)
+        Lane.objects.bulk_create(new_lanes)
+        card_ids, new_cards = {}, []
+        copied = (
+            "text",
+            "position",
+            "channel",
+            "custom_channel",
+            "online",
+            "branded",
+            "department",
+            "experience",
+            "moment_of_truth",
+            "impact",
+        )
+        for card in source.cards.all():
+            new = Card(
+                map=copy,
+                stage_id=stage_ids[card.stage_id],
+                lane_id=lane_ids[card.lane_id],
+                **{name: getattr(card, name) for name in copied},
+            )
+            card_ids[card.pk] = new.pk
+            new_cards.append(new)
+        Card.objects.bulk_create(new_cards)
+        through = Card.findings.through
+        through.objects.bulk_create(
+            through(card_id=card_ids[row.card_id], finding_id=row.finding_id)
+            for row in through.objects.filter(card__map=source)
+        )
+        record(copy, user, "duplicate", before=source.title, after=copy.title)
+    return copy
