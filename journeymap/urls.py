@@ -29,6 +29,7 @@ org_patterns = [
         name="invitation_revoke",
     ),
     path("research/", include("research.urls")),
+    path("maps/", include("maps.urls")),
 ]
 
 account_patterns = [

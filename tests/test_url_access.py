@@ -28,6 +28,16 @@ def _research(org):
     return org
 
 
+def _demo_map(org):
+    from maps.models import JourneyMap, map_create_from_template
+
+    journey_map = JourneyMap.objects.filter(organisation=org).first()
+    if journey_map is None:
+        owner = org.memberships.get(role="owner").user
+        journey_map = map_create_from_template(org, owner, "Demo map", "aida")
+    return journey_map
+
+
 # URL kwarg name → function(org) returning a value that exists in that org.
 SAMPLES: dict[str, Callable] = {
     "org_slug": lambda org: org.slug,
@@ -42,6 +52,8 @@ SAMPLES: dict[str, Callable] = {
     "question_id": lambda org: _research(org).research_questions.first().pk,
     "study_id": lambda org: _research(org).studies.first().pk,
     "finding_id": lambda org: _research(org).studies.first().findings.first().pk,
+    # Maps: one demo map, made on first use.
+    "map_id": lambda org: _demo_map(org).pk,
 }
 
 # Organisation URLs a viewer may POST to: things about himself, not the team's work.

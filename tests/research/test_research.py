@@ -107,10 +107,10 @@ def test_the_study_page_lists_findings(
     org = finding.study.organisation
     warm(alice_client, org)
     # study, findings, their questions, citation counts (one query per citing
-    # model: empathy entries and DMU members, more once maps cite findings),
-    # the study's questions, and the question choices of the add form (twice:
-    # "any?" and the checkboxes)
-    with django_assert_num_queries(BASE_QUERIES + 8):
+    # model: empathy entries, DMU members and map cards), the study's
+    # questions, and the question choices of the add form (twice: "any?" and
+    # the checkboxes)
+    with django_assert_num_queries(BASE_QUERIES + 9):
         response = alice_client.get(url("study_detail", org, finding.study_id))
     assert b"Zoekvolume ergonomische werkplek" in response.content
     assert b"piekt in januari en september" in response.content

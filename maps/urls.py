@@ -1,0 +1,15 @@
+"""Journey map URLs, mounted at /o/<org_slug>/maps/."""
+
+from django.urls import path
+
+from maps import views
+
+urlpatterns = [
+    path("", views.map_list, name="map_list"),
+    path("new/", views.map_create, name="map_create"),
+    path("<uuid:map_id>/", views.map_detail, name="map_detail"),
+    path("<uuid:map_id>/duplicate/", views.map_duplicate_view, name="map_duplicate"),
+    path("<uuid:map_id>/archive/", views.map_archive, name="map_archive"),
+    path("<uuid:map_id>/restore/", views.map_restore, name="map_restore"),
+    path("<uuid:map_id>/delete/", views.map_delete, name="map_delete"),
+]

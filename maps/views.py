@@ -1,0 +1,222 @@
+"""
+Views for journey maps: the list, creating a map from a template, the canvas
+(read-only for now), duplicate, archive, restore and delete. Every view gets its
+objects through maps.access (or journeymap.access) first thing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from journeymap.access import READ, WRITE, get_membership
+from maps.access import get_map_for_member
+from maps.forms import MapCreateForm, MapDuplicateForm, MapFilterForm
+from maps.models import (
+    Card,
+    JourneyMap,
+    MapStatus,
+    map_create_from_template,
+    map_duplicate,
+    record,
+)
+from maps.templates import TEMPLATES
+from research.models import Persona
+
+
+def _ctx(membership, **extra) -> dict:
+    return {
+        "membership": membership,
+        "org": membership.organisation,
+        "can_edit": membership.can_edit,
+        **extra,
+    }
+
+
+@require_safe
+@login_required
+def map_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, READ)
+    org = membership.organisation
+    form = MapFilterForm(request.GET or None, organisation=org)
+    status, persona = "", None
+    if form.is_valid():
+        status, persona = form.cleaned_data["status"], form.cleaned_data["persona"]
+    maps = (
+        JourneyMap.objects.filter(organisation=org)
+        .prefetch_related(Prefetch("personas", Persona.objects.order_by("name")))
+        .annotate(
+            n_cards=Count("cards", distinct=True),
+            n_validated=Count(
+                "cards", distinct=True, filter=Q(cards__findings__isnull=False)
+            ),
+        )
+    )
+    if status == "all":
+        pass
+    elif status:
+        maps = maps.filter(status=status)
+    else:
+        maps = maps.exclude(status=MapStatus.ARCHIVED)
+    if persona is not None:
+        maps = maps.filter(personas=persona)
+    maps = list(maps)
+    for journey_map in maps:
+        journey_map.organisation = org
+    filtered = bool(status or persona)
+    n_archived = 0
+    if not maps and not filtered:
+        n_archived = JourneyMap.objects.filter(
+            organisation=org, status=MapStatus.ARCHIVED
+        ).count()
+    ctx = _ctx(
+        membership, maps=maps, form=form, filtered=filtered, n_archived=n_archived
+    )
+    return render(request, "maps/map_list.html", ctx)
+
+
+@login_required
+def map_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, WRITE)
+    org = membership.organisation
+    form = MapCreateForm(
+        request.POST or None,
+        organisation=org,
+        initial={"template": request.GET.get("template", "seven_phases")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        journey_map = map_create_from_template(
+            org,
+            request.user,
+            data["title"],
+            data["template"],
+            map_type=data["type"] or None,
+            personas=data["personas"],
+            dmu=data["dmu"],
+            scope=data["scope"],
+            objective=data["objective"],
+        )
+        journey_map.organisation = org
+        messages.success(
+            request,
+            _("Map %(title)s created. Rename, add or remove stages to fit.")
+            % {"title": journey_map.title},
+        )
+        return redirect(journey_map)
+    options = list(zip(form["template"], TEMPLATES.values(), strict=True))
+    ctx = _ctx(membership, form=form, template_options=options)
+    return render(request, "maps/map_form.html", ctx)
+
+
+@require_safe
+@login_required
+def map_detail(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    stages = list(journey_map.stages.all())
+    lanes = [lane for lane in journey_map.lanes.all() if not lane.hidden]
+    cells = {}
+    cards = Card.objects.filter(map=journey_map).annotate(n_findings=Count("findings"))
+    for card in cards:
+        cells.setdefault((card.lane_id, card.stage_id), []).append(card)
+    rows = [
+        (lane, [cells.get((lane.pk, stage.pk), []) for stage in stages])
+        for lane in lanes
+    ]
+    personas = list(journey_map.personas.all())
+    ctx = _ctx(membership, map=journey_map, stages=stages, rows=rows, personas=personas)
+    return render(request, "maps/map_detail.html", ctx)
+
+
+@login_required
+def map_duplicate_view(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    initial = {"title": _("Future state of %(title)s") % {"title": journey_map}}
+    form = MapDuplicateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        copy = map_duplicate(journey_map, request.user, form.cleaned_data["title"])
+        copy.organisation = membership.organisation
+        messages.success(
+            request,
+            _("Copied %(source)s to %(title)s.")
+            % {"source": journey_map.title, "title": copy.title},
+        )
+        return redirect(copy)
+    ctx = _ctx(membership, map=journey_map, form=form)
+    return render(request, "maps/map_duplicate.html", ctx)
+
+
+def _set_status(request, journey_map, status: str, verb: str) -> None:
+    with transaction.atomic():
+        before = journey_map.status
+        JourneyMap.objects.filter(pk=journey_map.pk).update(
+            status=status, version=F("version") + 1
+        )
+        record(journey_map, request.user, verb, before=before, after=status)
+
+
+@require_POST
+@login_required
+def map_archive(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    _membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    if journey_map.status != MapStatus.ARCHIVED:
+        _set_status(request, journey_map, MapStatus.ARCHIVED, "archive")
+    messages.success(
+        request,
+        _("Map %(title)s archived. You find it under “Archived”.")
+        % {"title": journey_map.title},
+    )
+    return redirect("map_list", org_slug)
+
+
+@require_POST
+@login_required
+def map_restore(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    _membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    if journey_map.status == MapStatus.ARCHIVED:
+        _set_status(request, journey_map, MapStatus.ACTIVE, "restore")
+    messages.success(
+        request, _("Map %(title)s restored.") % {"title": journey_map.title}
+    )
+    return redirect(journey_map)
+
+
+@login_required
+def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    if request.method == "POST":
+        journey_map.delete()
+        messages.success(
+            request, _("Map %(title)s deleted.") % {"title": journey_map.title}
+        )
+        return redirect("map_list", org_slug)
+    n_stages = journey_map.stages.count()
+    n_cards = journey_map.cards.count()
+    consequences = [
+        ngettext(
+            "%(n)d stage is deleted with it.",
+            "%(n)d stages are deleted with it.",
+            n_stages,
+        )
+        % {"n": n_stages},
+        ngettext(
+            "%(n)d card is deleted with it.",
+            "%(n)d cards are deleted with it.",
+            n_cards,
+        )
+        % {"n": n_cards},
+        _("Research findings cited on the map stay in the research workspace."),
+    ]
+    ctx = _ctx(
+        membership,
+        map=journey_map,
+        title=_("Delete map %(title)s?") % {"title": journey_map.title},
+        consequences=consequences,
+        cancel_url=journey_map.get_absolute_url(),
+    )
+    return render(request, "maps/confirm_delete.html", ctx)
