@@ -307,3 +307,26 @@ def test_nav_marks_maps_current(alice_client, org, trip):
     content = alice_client.get(trip.get_absolute_url()).content.decode()
     maps_url = _url("map_list", org)
     assert f'href="{maps_url}" aria-current="page"' in content
+
+
+def test_canvas_query_count_does_not_grow_with_cards(
+    alice_client, trip, django_assert_num_queries
+):
+    stages, lanes = list(trip.stages.all()), list(trip.lanes.all())
+
+    def add(n):
+        Card.objects.bulk_create(
+            Card(map=trip, stage=stages[i % 5], lane=lanes[i % 8], text=f"c{i}")
+            for i in range(n)
+        )
+
+    add(5)
+    url = trip.get_absolute_url()
+    alice_client.get(url)
+    # session, user, membership, map, stages, lanes, cards, personas, switcher
+    with django_assert_num_queries(9):
+        alice_client.get(url)
+    add(60)
+    with django_assert_num_queries(9):
+        response = alice_client.get(url)
+    assert response.content.count(b'class="map-card') == 65
