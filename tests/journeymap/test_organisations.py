@@ -79,5 +79,5 @@ def test_members_page_query_count(alice_client, org, django_assert_num_queries):
 
 def test_the_overview_leads_to_each_step_of_the_method(alice_client):
     body = alice_client.get("/o/demo/").content.decode()
-    for path in ("research/dmus/", "research/personas/", "research/"):
+    for path in ("research/dmus/", "research/personas/", "research/", "maps/"):
         assert f'href="/o/demo/{path}"' in body
