@@ -41,3 +41,21 @@ def test_create_a_map_from_a_template(new_context, alice, org):
     expect(page.get_by_role("link", name="Support journey")).to_be_visible()
     expect(page.locator(".map-persona", has_text="Facilitair Frank")).to_be_visible()
     _shot(page, "maps-list")
+
+
+def test_a_wide_map_scrolls_inside_its_canvas_not_the_page(new_context, alice, org):
+    from maps.demo import seed_maps
+
+    seed_research(org)
+    seed_maps(org, alice)
+    podiatrist = JourneyMap.objects.get(title="Bezoek aan de podotherapeut")
+    page = new_context(alice).new_page()
+    page.goto(podiatrist.get_absolute_url())
+    expect(page.get_by_role("region", name="Journey map canvas")).to_be_visible()
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth,"
+        " document.querySelector('.canvas-scroll').scrollWidth]"
+    )
+    page_width, viewport, canvas_width = widths
+    assert page_width <= viewport
+    assert canvas_width > viewport  # nine stages: the canvas itself scrolls

@@ -51,9 +51,12 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(
                 organisation=orgs[slug], user=user, defaults={"role": role}
             )
+        # Imported here: the core must not depend on the apps built on it.
+        from maps.demo import seed_maps
         from research.demo import seed_research
 
         seed_research(orgs["demo"])
+        seed_maps(orgs["demo"], User.objects.get(username="alice"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: sign in as alice (owner), bob (viewer) or carol "
