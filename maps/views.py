@@ -218,5 +218,6 @@ def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         title=_("Delete map %(title)s?") % {"title": journey_map.title},
         consequences=consequences,
         cancel_url=journey_map.get_absolute_url(),
+        advice=_("To keep the map out of sight instead, archive it."),
     )
-    return render(request, "maps/confirm_delete.html", ctx)
+    return render(request, "confirm_delete.html", ctx)

@@ -93,7 +93,7 @@ def _confirm_delete(request, membership, *, title, consequences, cancel_url):
     ctx = _ctx(
         membership, title=title, consequences=consequences, cancel_url=cancel_url
     )
-    return render(request, "research/confirm_delete.html", ctx)
+    return render(request, "confirm_delete.html", ctx)
 
 
 def _save_versioned(form, obj, fields) -> bool:
