@@ -12,6 +12,7 @@ Later apps add their own `get_<thing>_for_member` helpers on top of
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from journeymap.models import Membership, Role
@@ -50,3 +51,29 @@ def get_member_for_owner(
     except Membership.DoesNotExist:
         raise Http404("No such member") from None
     return me, target
+
+
+def get_object_for_member(
+    request: HttpRequest,
+    org_slug: str,
+    queryset: QuerySet,
+    pk,
+    write: bool = False,
+    org_path: str = "organisation",
+):
+    """
+    (membership, object) for an object of the organisation at `org_slug`, reached
+    from the object through `org_path` (e.g. "persona__organisation"). Missing or
+    another organisation's: 404. A write by a member below editor: 403.
+    """
+    membership = get_membership(request, org_slug, WRITE if write else READ)
+    obj = queryset.filter(pk=pk, **{org_path: membership.organisation}).first()
+    if obj is None:
+        raise Http404("Not found")
+    # Hand the organisation we already have to the object (or its parent), so
+    # get_absolute_url and templates do not fetch it again.
+    owner = obj
+    for step in org_path.split("__")[:-1]:
+        owner = getattr(owner, step)
+    owner.organisation = membership.organisation
+    return membership, obj
