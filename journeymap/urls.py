@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from journeymap import views
+from maps.actions import board_urlpatterns
 
 org_patterns = [
     path("", views.org_home, name="org_home"),
@@ -30,6 +31,7 @@ org_patterns = [
     ),
     path("research/", include("research.urls")),
     path("maps/", include("maps.urls")),
+    path("actions/", include(board_urlpatterns)),
 ]
 
 account_patterns = [

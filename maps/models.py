@@ -248,6 +248,147 @@ class Card(models.Model):
         return str(self.get_channel_display())
 
 
+class EmotionScore(models.IntegerChoices):
+    VERY_NEGATIVE = -2, _("Very negative")
+    NEGATIVE = -1, _("Negative")
+    NEUTRAL = 0, _("Neutral")
+    POSITIVE = 1, _("Positive")
+    VERY_POSITIVE = 2, _("Very positive")
+
+
+class Emotion(models.Model):
+    """
+    How one persona feels in one stage: a score on a five-step scale and a short
+    note. `persona` is empty on a map without personas ("the customer").
+    """
+
+    NOTE_MAX = 200
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="emotions")
+    stage = models.ForeignKey(Stage, models.CASCADE, related_name="emotions")
+    persona = models.ForeignKey(
+        "research.Persona",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("persona"),
+    )
+    score = models.SmallIntegerField(_("emotion"), choices=EmotionScore.choices)
+    note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "persona"],
+                condition=Q(persona__isnull=False),
+                name="one_emotion_per_stage_and_persona",
+            ),
+            models.UniqueConstraint(
+                fields=["stage"],
+                condition=Q(persona__isnull=True),
+                name="one_emotion_per_stage_without_persona",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=-2, score__lte=2), name="emotion_score_in_scale"
+            ),
+        ]
+        verbose_name = _("emotion")
+        verbose_name_plural = _("emotions")
+
+    def __str__(self) -> str:
+        return str(self.get_score_display())
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Action(models.Model):
+    """
+    A follow-up action: what the team will do about the map. It hangs in a
+    stage's column (`stage`), optionally about one card (then `stage` is that
+    card's stage), and has an owner, a due date and a status.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="actions")
+    stage = models.ForeignKey(
+        Stage,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("stage"),
+    )
+    card = models.ForeignKey(
+        Card,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("card"),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="journey_actions",
+        verbose_name=_("owner"),
+    )
+    due = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ActionStatus.choices,
+        default=ActionStatus.OPEN,
+    )
+    evaluation = models.TextField(
+        _("evaluation"), blank=True, help_text=_("What came of it, once done.")
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("last changed"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "created"]
+        indexes = [
+            models.Index(fields=["map", "stage", "position"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__gte=0), name="action_position_not_negative"
+            )
+        ]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
 class Activity(models.Model):
     """One change to a map: who did what, before → after, at which revision."""
 

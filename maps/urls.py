@@ -1,8 +1,12 @@
-"""Journey map URLs, mounted at /o/<org_slug>/maps/."""
+"""
+Journey map URLs, mounted at /o/<org_slug>/maps/. Each part of the canvas keeps
+its own views and URL list (maps.structure, maps.cards, maps.emotions,
+maps.actions, maps.history); this file joins them.
+"""
 
 from django.urls import path
 
-from maps import views
+from maps import actions, cards, emotions, history, structure, views
 
 urlpatterns = [
     path("", views.map_list, name="map_list"),
@@ -12,4 +16,9 @@ urlpatterns = [
     path("<uuid:map_id>/archive/", views.map_archive, name="map_archive"),
     path("<uuid:map_id>/restore/", views.map_restore, name="map_restore"),
     path("<uuid:map_id>/delete/", views.map_delete, name="map_delete"),
+    *structure.urlpatterns,
+    *cards.urlpatterns,
+    *emotions.urlpatterns,
+    *actions.urlpatterns,
+    *history.urlpatterns,
 ]

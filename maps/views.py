@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 from journeymap.access import READ, WRITE, get_membership
 from maps.access import get_map_for_member
 from maps.forms import MapCreateForm, MapDuplicateForm, MapFilterForm
+from maps.grid import canvas_context
 from maps.models import (
-    Card,
     JourneyMap,
     MapStatus,
     map_create_from_template,
@@ -118,18 +118,7 @@ def map_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 @login_required
 def map_detail(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     membership, journey_map = get_map_for_member(request, org_slug, map_id)
-    stages = list(journey_map.stages.all())
-    lanes = [lane for lane in journey_map.lanes.all() if not lane.hidden]
-    cells = {}
-    cards = Card.objects.filter(map=journey_map).annotate(n_findings=Count("findings"))
-    for card in cards:
-        cells.setdefault((card.lane_id, card.stage_id), []).append(card)
-    rows = [
-        (lane, [cells.get((lane.pk, stage.pk), []) for stage in stages])
-        for lane in lanes
-    ]
-    personas = list(journey_map.personas.all())
-    ctx = _ctx(membership, map=journey_map, stages=stages, rows=rows, personas=personas)
+    ctx = _ctx(membership, **canvas_context(journey_map))
     return render(request, "maps/map_detail.html", ctx)
 
 

@@ -38,6 +38,44 @@ def _demo_map(org):
     return journey_map
 
 
+def _demo_card(org):
+    from maps.models import Card
+
+    journey_map = _demo_map(org)
+    card = journey_map.cards.first()
+    if card is None:
+        card = Card.objects.create(
+            map=journey_map,
+            stage=journey_map.stages.first(),
+            lane=journey_map.lanes.first(),
+            text="Demo card",
+        )
+    return card
+
+
+def _demo_emotion(org):
+    from maps.models import Emotion
+
+    journey_map = _demo_map(org)
+    stage = journey_map.stages.first()
+    emotion, _ = Emotion.objects.get_or_create(
+        map=journey_map, stage=stage, persona=None, defaults={"score": 0}
+    )
+    return emotion
+
+
+def _demo_action(org):
+    from maps.models import Action
+
+    journey_map = _demo_map(org)
+    action = journey_map.actions.first()
+    if action is None:
+        action = Action.objects.create(
+            map=journey_map, stage=journey_map.stages.first(), title="Demo action"
+        )
+    return action
+
+
 # URL kwarg name → function(org) returning a value that exists in that org.
 SAMPLES: dict[str, Callable] = {
     "org_slug": lambda org: org.slug,
@@ -54,6 +92,11 @@ SAMPLES: dict[str, Callable] = {
     "finding_id": lambda org: _research(org).studies.first().findings.first().pk,
     # Maps: one demo map, made on first use.
     "map_id": lambda org: _demo_map(org).pk,
+    "stage_id": lambda org: _demo_map(org).stages.first().pk,
+    "lane_id": lambda org: _demo_map(org).lanes.first().pk,
+    "card_id": lambda org: _demo_card(org).pk,
+    "emotion_id": lambda org: _demo_emotion(org).pk,
+    "action_id": lambda org: _demo_action(org).pk,
 }
 
 # Organisation URLs a viewer may POST to: things about himself, not the team's work.

@@ -189,12 +189,12 @@ def test_detail_shows_the_grid(bob_client, org, trip):
     assert "Booking site" in content
     assert "Website" in content
     rows = response.context["rows"]
-    assert [lane.title for lane, _ in rows][:3] == [
+    assert [row.lane.title for row in rows][:3] == [
         "Customer goals",
         "Actions",
         "Touchpoints",
     ]
-    touch_cells = dict(rows)[lane]
+    touch_cells = {row.lane: row.cells for row in rows}[lane]
     assert [c.text for c in touch_cells[2]] == ["Booking site"]
     # A viewer gets no buttons that would only answer 403.
     assert _url("map_delete", org, trip.pk) not in content
@@ -203,7 +203,7 @@ def test_detail_shows_the_grid(bob_client, org, trip):
 def test_detail_hides_hidden_lanes(alice_client, trip):
     trip.lanes.filter(title="Actions").update(hidden=True)
     response = alice_client.get(trip.get_absolute_url())
-    assert "Actions" not in [lane.title for lane, _ in response.context["rows"]]
+    assert "Actions" not in [row.lane.title for row in response.context["rows"]]
 
 
 # ---- Access ----------------------------------------------------------------
@@ -312,21 +312,24 @@ def test_nav_marks_maps_current(alice_client, org, trip):
 def test_canvas_query_count_does_not_grow_with_cards(
     alice_client, trip, django_assert_num_queries
 ):
-    stages, lanes = list(trip.stages.all()), list(trip.lanes.all())
+    stages = list(trip.stages.all())
+    # Emotion and action lanes hold emotions and actions, not cards.
+    lanes = list(trip.lanes.exclude(kind__in=[LaneKind.EMOTION, LaneKind.ACTIONS]))
 
     def add(n):
         Card.objects.bulk_create(
-            Card(map=trip, stage=stages[i % 5], lane=lanes[i % 8], text=f"c{i}")
+            Card(map=trip, stage=stages[i % 5], lane=lanes[i % 6], text=f"c{i}")
             for i in range(n)
         )
 
     add(5)
     url = trip.get_absolute_url()
     alice_client.get(url)
-    # session, user, membership, map, stages, lanes, cards, personas, switcher
-    with django_assert_num_queries(9):
+    # session, user, membership, map, stages, lanes, cards, personas, emotions,
+    # actions, switcher
+    with django_assert_num_queries(11):
         alice_client.get(url)
     add(60)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = alice_client.get(url)
     assert response.content.count(b'class="map-card') == 65
