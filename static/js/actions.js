@@ -1,0 +1,2 @@
+// actions
+"use strict";

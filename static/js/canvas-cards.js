@@ -1,0 +1,2 @@
+// canvas-cards
+"use strict";

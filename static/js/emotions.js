@@ -1,0 +1,2 @@
+// emotions
+"use strict";
