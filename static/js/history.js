@@ -1,0 +1,66 @@
+// The history panel over the canvas: the History button (data-history-open)
+// loads it with htmx and toggles it; Close and Escape shut it; focus moves into
+// the panel when it opens and back to the button when it closes.
+"use strict";
+(() => {
+  let opener = null;
+  let focusOnOpen = false;
+  const panel = () => document.querySelector("#history-panel.is-overlay");
+
+  function close() {
+    const open = panel();
+    if (!open) return;
+    open.remove();
+    const button = opener || document.querySelector("[data-history-open]");
+    if (button) {
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    }
+  }
+
+  // Capture phase: runs before htmx's own click handler on the button.
+  document.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target.closest("[data-history-open]");
+      if (button) {
+        opener = button;
+        if (panel()) {
+          event.preventDefault();
+          event.stopPropagation();
+          close();
+        } else {
+          focusOnOpen = true;
+        }
+        return;
+      }
+      if (event.target.closest("#history-panel.is-overlay [data-history-close]")) {
+        event.preventDefault();
+        close();
+      }
+    },
+    true,
+  );
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    const open = panel();
+    if (!open) return;
+    // Outside the panel, Escape in a field belongs to that field (card editors).
+    if (!open.contains(event.target) && event.target.closest("input, textarea, select, [contenteditable]")) return;
+    event.preventDefault();
+    close();
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    const open = panel();
+    if (!open || !focusOnOpen) return;
+    focusOnOpen = false;
+    if (opener) {
+      opener.setAttribute("aria-expanded", "true");
+      opener.setAttribute("aria-controls", "history-panel");
+    }
+    const heading = open.querySelector("#history-title");
+    if (heading) heading.focus();
+  });
+})();
