@@ -7,7 +7,8 @@ objects through maps.access (or journeymap.access) first thing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from maps.access import get_map_for_member
 from maps.forms import MapCreateForm, MapDuplicateForm, MapFilterForm
 from maps.grid import canvas_context
 from maps.models import (
+    Action,
+    ActionStatus,
     JourneyMap,
     MapStatus,
     map_create_from_template,
@@ -38,6 +41,17 @@ def _ctx(membership, **extra) -> dict:
     }
 
 
+_open_actions_count = (
+    Action.objects.filter(
+        map=OuterRef("pk"), status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+    )
+    .order_by()
+    .values("map")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
 @require_safe
 @login_required
 def map_list(request: HttpRequest, org_slug: str) -> HttpResponse:
@@ -55,6 +69,8 @@ def map_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             n_validated=Count(
                 "cards", distinct=True, filter=Q(cards__findings__isnull=False)
             ),
+            # A subquery, not a third join: cards × actions rows would multiply.
+            n_open_actions=Coalesce(Subquery(_open_actions_count), 0),
         )
     )
     if status == "all":
@@ -186,6 +202,7 @@ def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         return redirect("map_list", org_slug)
     n_stages = journey_map.stages.count()
     n_cards = journey_map.cards.count()
+    n_actions = journey_map.actions.count()
     consequences = [
         ngettext(
             "%(n)d stage is deleted with it.",
@@ -199,6 +216,12 @@ def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             n_cards,
         )
         % {"n": n_cards},
+        ngettext(
+            "%(n)d follow-up action is deleted with it.",
+            "%(n)d follow-up actions are deleted with it.",
+            n_actions,
+        )
+        % {"n": n_actions},
         _("Research findings cited on the map stay in the research workspace."),
     ]
     ctx = _ctx(
