@@ -2,6 +2,645 @@
 Cards in the cells of the canvas: add, edit inline, delete, reorder within a
 cell and move to another cell (drag and keyboard); touchpoint fields, impact,
 and the findings a card cites.
+
+Fragments live in templates/maps/canvas/card.html (#cell, #card, #card_edit,
+#card_delete, #card_gone). A cell's root is `#cell-<lane>-<stage>`, a card's
+`#card-<id>`; every change answers with the smallest of these that changed,
+plus the cell a card left (out of band) when it moved.
 """
 
-urlpatterns: list = []
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from journeymap.access import WRITE, get_membership, get_object_for_member
+from journeymap.editing import (
+    Clash,
+    clashes,
+    conflict_response,
+    move,
+    reorder,
+    versioned_delete,
+    versioned_update,
+)
+from maps.access import get_map_for_member
+from maps.card_forms import (
+    CARD_LANES,
+    CardAddForm,
+    CardEditForm,
+    CardMoveForm,
+    CardReorderForm,
+    detail_fields,
+)
+from maps.grid import cards_for
+from maps.models import Card, JourneyMap, Lane, Stage, record
+from research.evidence import EVIDENCE_CHANGED, evidence_view
+
+TEMPLATE = "maps/canvas/card.html"
+
+
+def _ctx(membership, **extra) -> dict:
+    return {
+        "membership": membership,
+        "org": membership.organisation,
+        "can_edit": membership.can_edit,
+        **extra,
+    }
+
+
+def _get_card(request, org_slug, card_id, write=False):
+    """(membership, card) with its map, lane and `n_findings`, in one query."""
+    queryset = Card.objects.select_related("map", "lane").annotate(
+        n_findings=Count("findings")
+    )
+    return get_object_for_member(
+        request, org_slug, queryset, card_id, write, org_path="map__organisation"
+    )
+
+
+def _cell_of(journey_map, stage_id, lane_id) -> tuple[Stage, Lane]:
+    """The stage and card lane of `journey_map` with these ids, or 404."""
+    stage = Stage.objects.filter(map=journey_map, pk=stage_id).first()
+    lane = Lane.objects.filter(map=journey_map, pk=lane_id, kind__in=CARD_LANES).first()
+    if stage is None or lane is None:
+        raise Http404("No such cell on this map")
+    return stage, lane
+
+
+def _where(stage, lane) -> str:
+    return f"{_('Stage')}: {stage.title}\n{_('Lane')}: {lane.title}"
+
+
+def _next_position(journey_map, stage_id, lane_id) -> int:
+    """The position after the last card of the cell: new and moved cards go last."""
+    last = (
+        Card.objects.filter(map=journey_map, stage_id=stage_id, lane_id=lane_id)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
+def _cell(
+    request,
+    membership,
+    journey_map,
+    stage,
+    lane,
+    *,
+    status=200,
+    add_form=None,
+    add_open=False,
+    oob=False,
+) -> HttpResponse:
+    ctx = _ctx(
+        membership,
+        map=journey_map,
+        stage=stage,
+        lane=lane,
+        cards=list(cards_for(journey_map, stage=stage, lane=lane)),
+        add_form=add_form,
+        add_open=add_open or add_form is not None,
+        oob=oob,
+    )
+    return render(request, f"{TEMPLATE}#cell", ctx, status=status)
+
+
+def _cells(request, membership, journey_map, main, other) -> HttpResponse:
+    """
+    Two cells after a move: `main` (stage, lane) answers the request, `other`
+    comes out of band; both are refreshed, and the evidence row with them.
+    """
+    response = _cell(request, membership, journey_map, *main)
+    if other is not None and tuple(o.pk for o in other) != tuple(m.pk for m in main):
+        extra = _cell(request, membership, journey_map, *other, oob=True)
+        response.content += extra.content
+    response["HX-Trigger"] = EVIDENCE_CHANGED
+    return response
+
+
+def _card(request, membership, card, status=200) -> HttpResponse:
+    ctx = _ctx(membership, card=card, lane=card.lane, map=card.map)
+    return render(request, f"{TEMPLATE}#card", ctx, status=status)
+
+
+def _card_fresh(request, membership, card_pk, status=200) -> HttpResponse:
+    card = (
+        Card.objects.select_related("map", "lane")
+        .annotate(n_findings=Count("findings"))
+        .get(pk=card_pk)
+    )
+    card.map.organisation = membership.organisation
+    return _card(request, membership, card, status)
+
+
+# ---- A cell ----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def card_cell(
+    request: HttpRequest, org_slug: str, map_id, stage_id, lane_id
+) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    stage, lane = _cell_of(journey_map, stage_id, lane_id)
+    if not request.htmx:
+        return redirect(journey_map)
+    return _cell(
+        request, membership, journey_map, stage, lane, add_open="add" in request.GET
+    )
+
+
+@require_POST
+@login_required
+def card_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    form = CardAddForm(request.POST)
+    if not form.is_valid() and ("stage" in form.errors or "lane" in form.errors):
+        raise Http404("No such cell")
+    stage, lane = _cell_of(
+        journey_map, form.cleaned_data["stage"], form.cleaned_data["lane"]
+    )
+    if not form.is_valid():
+        if not request.htmx:
+            messages.error(
+                request, " ".join(e for es in form.errors.values() for e in es)
+            )
+            return redirect(journey_map)
+        return _cell(
+            request, membership, journey_map, stage, lane, add_form=form, status=422
+        )
+    data = form.cleaned_data
+    details = {name: data[name] for name in detail_fields(lane.kind)}
+    with transaction.atomic():
+        card = Card.objects.create(
+            map=journey_map,
+            stage=stage,
+            lane=lane,
+            text=data["text"],
+            position=_next_position(journey_map, stage.pk, lane.pk),
+            **{k: v for k, v in details.items() if v is not None},
+        )
+        record(journey_map, request.user, "create", card, after=card.text)
+    if not request.htmx:
+        return redirect(journey_map)
+    response = _cell(request, membership, journey_map, stage, lane, add_open=True)
+    response["HX-Trigger"] = EVIDENCE_CHANGED
+    return response
+
+
+# ---- One card --------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def card_detail(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
+    membership, card = _get_card(request, org_slug, card_id)
+    if not request.htmx:
+        return redirect(card.map)
+    return _card(request, membership, card)
+
+
+def _edit_form_ctx(membership, card, form) -> dict:
+    journey_map = card.map
+    return _ctx(
+        membership,
+        card=card,
+        lane=card.lane,
+        map=journey_map,
+        form=form,
+        fields=detail_fields(card.lane.kind),
+        move_stages=list(Stage.objects.filter(map=journey_map)),
+        move_lanes=list(Lane.objects.filter(map=journey_map, kind__in=CARD_LANES)),
+    )
+
+
+def _initial(card) -> dict:
+    def yes_no(value):
+        return "" if value is None else ("1" if value else "0")
+
+    return {
+        "text": card.text,
+        "version": card.version,
+        "channel": card.channel,
+        "custom_channel": card.custom_channel,
+        "online": yes_no(card.online),
+        "branded": yes_no(card.branded),
+        "department": card.department,
+        "experience": card.experience,
+        "moment_of_truth": card.moment_of_truth,
+        "impact": card.impact,
+        "move_stage": card.stage_id,
+        "move_lane": card.lane_id,
+    }
+
+
+def _card_gone(request, membership, card_id) -> HttpResponse:
+    """
+    The card was deleted while someone edited it: say so, keep their text to
+    copy, and offer to add it again in the cell it was in.
+    """
+    readd = None
+    try:
+        map_id = uuid.UUID(request.POST.get("map", ""))
+        stage_id = uuid.UUID(request.POST.get("stage", ""))
+        lane_id = uuid.UUID(request.POST.get("lane", ""))
+    except ValueError:
+        pass
+    else:
+        journey_map = JourneyMap.objects.filter(
+            pk=map_id, organisation=membership.organisation
+        ).first()
+        if journey_map is not None:
+            journey_map.organisation = membership.organisation
+            try:
+                stage, lane = _cell_of(journey_map, stage_id, lane_id)
+                readd = {"map": journey_map, "stage": stage, "lane": lane}
+            except Http404:
+                pass
+    ctx = _ctx(
+        membership, card_id=card_id, text=request.POST.get("text", ""), readd=readd
+    )
+    return render(request, f"{TEMPLATE}#card_gone", ctx, status=409)
+
+
+def _changes(card, values: dict, names) -> tuple[str, str]:
+    """before/after for the activity log: the text, or "field: value" lines."""
+    if [n for n in names if getattr(card, n) != values[n]] == ["text"]:
+        return card.text, values["text"]
+    changed = clashes(card, values, names)
+    return (
+        "\n".join(f"{c.label}: {c.theirs}" for c in changed),
+        "\n".join(f"{c.label}: {c.yours}" for c in changed),
+    )
+
+
+@login_required
+def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
+    write = request.method == "POST"
+    try:
+        membership, card = _get_card(request, org_slug, card_id, write=True)
+    except Http404:
+        if not write:
+            raise
+        # A member may have it open while someone else deleted it.
+        membership = get_membership(request, org_slug, WRITE)
+        return _card_gone(request, membership, card_id)
+    if not write:
+        form = CardEditForm(initial=_initial(card))
+        ctx = _edit_form_ctx(membership, card, form)
+        if request.htmx:
+            return render(request, f"{TEMPLATE}#card_edit", ctx)
+        return render(request, "maps/card_page.html", ctx)
+
+    form = CardEditForm(request.POST)
+    target = None
+    if form.is_valid():
+        data = form.cleaned_data
+        new_stage = data["move_stage"] or card.stage_id
+        new_lane = data["move_lane"] or card.lane_id
+        if (new_stage, new_lane) != (card.stage_id, card.lane_id):
+            try:
+                target = _cell_of(card.map, new_stage, new_lane)
+            except Http404:
+                form.add_error(None, _("Choose a stage and lane of this map."))
+    if not form.is_valid():
+        ctx = _edit_form_ctx(membership, card, form)
+        if not request.htmx:
+            return render(request, "maps/card_page.html", ctx, status=422)
+        return render(request, f"{TEMPLATE}#card_edit", ctx, status=422)
+
+    data = form.cleaned_data
+    names = ["text"]
+    if data["details"]:
+        names += detail_fields(card.lane.kind)
+    values = {name: data[name] for name in names}
+    before, after = _changes(card, values, names)
+    journey_map = card.map
+    if target is not None:
+        values.update(
+            stage=target[0],
+            lane=target[1],
+            position=_next_position(journey_map, target[0].pk, target[1].pk),
+        )
+    # savepoint=False: one transaction, no extra SAVEPOINT round trips; the
+    # query budget of an edit is tight (see tests/maps/test_cards.py).
+    with transaction.atomic(savepoint=False):
+        saved = versioned_update(
+            Card.objects.filter(map=journey_map), card.pk, data["version"], **values
+        )
+        if saved and before != after:
+            record(journey_map, request.user, "update", card, before, after)
+        if saved and target is not None:
+            record(
+                journey_map,
+                request.user,
+                "move",
+                card,
+                _where(*_cell_of(journey_map, card.stage_id, card.lane_id)),
+                _where(*target),
+            )
+    if not saved:
+        return _edit_conflict(request, membership, card, form, values, names)
+    if not request.htmx:
+        return redirect(journey_map)
+    if target is None:
+        for name, value in values.items():
+            setattr(card, name, value)
+        card.version = data["version"] + 1
+        return _card(request, membership, card)
+    source = _cell_of(journey_map, card.stage_id, card.lane_id)
+    # Moved: the cell it left answers (the form aimed at the card), the cell it
+    # joined comes out of band.
+    response = _cells(request, membership, journey_map, source, target)
+    response["HX-Retarget"] = f"#cell-{source[1].pk}-{source[0].pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _edit_conflict(request, membership, card, form, values, names) -> HttpResponse:
+    current = Card.objects.filter(pk=card.pk).first()
+    if current is None:
+        return _card_gone(request, membership, card.pk)
+    rows = clashes(current, values, names)
+    if not rows:
+        rows = [Clash(_("Text"), current.text, values["text"])]
+    sent = [
+        "text",
+        "map",
+        "stage",
+        "lane",
+        "details",
+        "move_stage",
+        "move_lane",
+        *detail_fields(card.lane.kind),
+    ]
+    overwrite = [
+        (name, value)
+        for name in sent
+        if name in request.POST
+        for value in request.POST.getlist(name)
+    ]
+    org_slug = membership.organisation.slug
+    return conflict_response(
+        request,
+        target_id=f"card-{card.pk}",
+        clashes=rows,
+        keep_url=reverse("card_detail", args=[org_slug, card.pk]),
+        overwrite_url=reverse("card_edit", args=[org_slug, card.pk]),
+        overwrite_values=overwrite,
+        current_version=current.version,
+    )
+
+
+@login_required
+def card_delete(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
+    write = request.method == "POST"
+    try:
+        membership, card = _get_card(request, org_slug, card_id, write=True)
+    except Http404:
+        if not write:
+            raise
+        # Deleted meanwhile by someone else: the outcome is the same.
+        try:
+            map_id, stage_id, lane_id = (
+                uuid.UUID(request.POST.get(name, ""))
+                for name in ("map", "stage", "lane")
+            )
+        except ValueError:
+            raise Http404("No such card") from None
+        membership, journey_map = get_map_for_member(
+            request, org_slug, map_id, write=True
+        )
+        stage, lane = _cell_of(journey_map, stage_id, lane_id)
+        if not request.htmx:
+            return redirect(journey_map)
+        return _cell(request, membership, journey_map, stage, lane)
+    journey_map = card.map
+    if not write:
+        ctx = _ctx(membership, card=card, lane=card.lane, map=journey_map)
+        if request.htmx:
+            return render(request, f"{TEMPLATE}#card_delete", ctx)
+        return render(request, "maps/card_page.html", {**ctx, "deleting": True})
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    with transaction.atomic():
+        deleted = versioned_delete(
+            Card.objects.filter(map=journey_map), card.pk, version
+        )
+        if deleted:
+            record(journey_map, request.user, "delete", card, before=card.text)
+    if not deleted:
+        # Changed since the confirmation was shown: ask again with the new text.
+        card = _get_card(request, org_slug, card_id, write=True)[1]
+        ctx = _ctx(membership, card=card, lane=card.lane, map=journey_map, changed=True)
+        response = render(request, f"{TEMPLATE}#card_delete", ctx, status=409)
+        response["HX-Retarget"] = f"#card-{card.pk}"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    if not request.htmx:
+        messages.success(request, _("Card deleted."))
+        return redirect(journey_map)
+    stage, lane = _cell_of(journey_map, card.stage_id, card.lane_id)
+    response = _cell(request, membership, journey_map, stage, lane)
+    response["HX-Trigger"] = EVIDENCE_CHANGED
+    return response
+
+
+# ---- Order and place -------------------------------------------------------
+
+
+def _moved_one(old: list[str], new: list[str]) -> str | None:
+    """The card that a single drag moved from `old` order to `new`."""
+    for pk in old:
+        if [p for p in old if p != pk] == [p for p in new if p != pk]:
+            return pk
+    return None
+
+
+@require_POST
+@login_required
+def card_move(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
+    """Keyboard moves: up/down within the cell, left/right to the next stage."""
+    membership, card = _get_card(request, org_slug, card_id, write=True)
+    journey_map = card.map
+    form = CardMoveForm(request.POST)
+    stage, lane = _cell_of(journey_map, card.stage_id, card.lane_id)
+    if not form.is_valid():
+        return HttpResponse(_("Unknown direction."), status=400)
+    direction = form.cleaned_data["direction"]
+    if direction in ("up", "down"):
+        cell = Card.objects.filter(map=journey_map, stage=stage, lane=lane)
+        with transaction.atomic():
+            old = [str(pk) for pk in cell.values_list("pk", flat=True)]
+            move(cell, card.pk, -1 if direction == "up" else 1)
+            if [str(pk) for pk in cell.values_list("pk", flat=True)] != old:
+                record(journey_map, request.user, "reorder", card, after=card.text)
+        if not request.htmx:
+            return redirect(journey_map)
+        return _cell(request, membership, journey_map, stage, lane)
+    stages = list(Stage.objects.filter(map=journey_map))
+    index = [s.pk for s in stages].index(stage.pk) + (-1 if direction == "left" else 1)
+    if not 0 <= index < len(stages):
+        # Already at the edge: nothing to do.
+        if not request.htmx:
+            return redirect(journey_map)
+        return _cell(request, membership, journey_map, stage, lane)
+    target = stages[index]
+    with transaction.atomic():
+        Card.objects.filter(pk=card.pk).update(
+            stage=target, position=_next_position(journey_map, target.pk, lane.pk)
+        )
+        record(
+            journey_map,
+            request.user,
+            "move",
+            card,
+            _where(stage, lane),
+            _where(target, lane),
+        )
+    if not request.htmx:
+        return redirect(journey_map)
+    return _cells(request, membership, journey_map, (stage, lane), (target, lane))
+
+
+@transaction.atomic
+def cell_reorder_with_arrival(
+    journey_map: JourneyMap, stage: Stage, lane: Lane, ordered_ids
+) -> tuple[bool, tuple | None, Card | None]:
+    """
+    The canvas version of journeymap.editing.reorder_with_arrival: renumber the
+    cards of one cell in `ordered_ids` order, where one card may arrive from
+    another cell of the same map (its stage and lane change). Returns (ok, the
+    (stage id, lane id) it came from or None, the card that arrived or None).
+    A card of another map, or a stale order, is refused (ok False).
+    """
+    cell = Card.objects.filter(map=journey_map, stage=stage, lane=lane)
+    current = {str(pk) for pk in cell.values_list("pk", flat=True)}
+    wanted = [str(pk) for pk in ordered_ids]
+    arrivals = [pk for pk in wanted if pk not in current]
+    if (
+        len(arrivals) != 1
+        or len(set(wanted)) != len(wanted)
+        or set(wanted) - {arrivals[0]} != current
+    ):
+        return reorder(cell, wanted), None, None
+    row = (
+        Card.objects.select_for_update().filter(map=journey_map, pk=arrivals[0]).first()
+    )
+    if row is None:
+        return False, None, None
+    came_from = (row.stage_id, row.lane_id)
+    Card.objects.filter(pk=row.pk).update(stage=stage, lane=lane)
+    return reorder(cell, wanted), came_from, row
+
+
+@require_POST
+@login_required
+def card_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    form = CardReorderForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Unknown cell."), status=400)
+    stage, lane = _cell_of(
+        journey_map, form.cleaned_data["stage"], form.cleaned_data["lane"]
+    )
+    try:
+        order = [str(uuid.UUID(pk)) for pk in form.cleaned_data["order"]]
+    except ValueError:
+        return HttpResponse(_("Unknown card."), status=400)
+    with transaction.atomic():
+        old = [
+            str(pk)
+            for pk in Card.objects.filter(
+                map=journey_map, stage=stage, lane=lane
+            ).values_list("pk", flat=True)
+        ]
+        ok, came_from, arrived = cell_reorder_with_arrival(
+            journey_map, stage, lane, order
+        )
+        if ok and arrived is not None:
+            source = _cell_of(journey_map, *came_from)
+            record(
+                journey_map,
+                request.user,
+                "move",
+                arrived,
+                _where(*source),
+                _where(stage, lane),
+            )
+        elif ok and old != order:
+            moved = _moved_one(old, order)
+            card = Card.objects.filter(pk=moved).first() if moved else None
+            record(
+                journey_map,
+                request.user,
+                "reorder",
+                card,
+                after=card.text if card else _where(stage, lane),
+            )
+    # A stale page (someone added or deleted meanwhile) gets the cell as it is now.
+    if came_from is None:
+        return _cell(
+            request, membership, journey_map, stage, lane, status=200 if ok else 409
+        )
+    return _cells(request, membership, journey_map, (stage, lane), source)
+
+
+# ---- Evidence --------------------------------------------------------------
+
+
+@login_required
+def card_evidence(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
+    write = request.method == "POST"
+    membership, card = _get_card(request, org_slug, card_id, write=write)
+    journey_map = card.map
+
+    def render_card() -> HttpResponse:
+        return _card_fresh(request, membership, card.pk)
+
+    kwargs = {
+        "queryset": Card.objects.filter(map=journey_map),
+        "target_id": f"card-{card.pk}",
+        "action_url": reverse("card_evidence", args=[org_slug, card.pk]),
+        "card_url": reverse("card_detail", args=[org_slug, card.pk]),
+        "back_url": journey_map.get_absolute_url(),
+        "render_card": render_card,
+    }
+    if not write:
+        return evidence_view(request, membership, card, **kwargs)
+    before = "\n".join(f.statement for f in card.findings.all())
+    with transaction.atomic():
+        response = evidence_view(request, membership, card, **kwargs)
+        saved = Card.objects.filter(pk=card.pk, version=card.version + 1).exists()
+        if saved:
+            after = "\n".join(f.statement for f in card.findings.all())
+            record(journey_map, request.user, "cite", card, before, after)
+    return response
+
+
+urlpatterns = [
+    path("<uuid:map_id>/cards/add/", card_add, name="card_add"),
+    path("<uuid:map_id>/cards/reorder/", card_reorder, name="card_reorder"),
+    path(
+        "<uuid:map_id>/cells/<uuid:stage_id>/<uuid:lane_id>/",
+        card_cell,
+        name="card_cell",
+    ),
+    path("cards/<uuid:card_id>/", card_detail, name="card_detail"),
+    path("cards/<uuid:card_id>/edit/", card_edit, name="card_edit"),
+    path("cards/<uuid:card_id>/delete/", card_delete, name="card_delete"),
+    path("cards/<uuid:card_id>/move/", card_move, name="card_move"),
+    path("cards/<uuid:card_id>/evidence/", card_evidence, name="card_evidence"),
+]
