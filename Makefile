@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages translations lint format clean
+.PHONY: run test bench install install-dev messages translations lint format clean
 
 # Installing is skipped when pyproject.toml has not changed since the last time.
 $(VENV)/bin/python:
@@ -35,6 +35,10 @@ run: install translations
 
 test: install-dev translations
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Canvas timings and query counts in a scratch database; prints one JSON line.
+bench: install-dev translations
+	$(PY) -m bench.canvas
 
 # Refresh the Dutch catalogue after changing user-facing text.
 messages: install-dev

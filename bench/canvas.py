@@ -1,0 +1,290 @@
+"""
+`make bench`: server time and query counts of the canvas, in a scratch database.
+
+Builds a big map (12 stages × 10 lanes, 400 cards, 3 personas, 50 actions,
+emotions) and a 40-card map in a temporary SQLite file (never the dev
+database), then measures with django.test.Client, signed in with force_login:
+
+- the canvas page for both maps (median time, queries: constant in cards);
+- a card edit (htmx POST to `card_edit`: text and version);
+- the history panel of the big map;
+- /healthz, a trivial view, as the floor.
+
+Prints one JSON line; times are medians in milliseconds. Settings are
+production-like (DEBUG off, cached templates) except plain HTTP.
+"""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from datetime import date, timedelta
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+WARM_UP = 5
+
+LANES = [
+    ("Doelen", "text"),
+    ("Touchpoints", "touchpoints"),
+    ("Gedachten", "text"),
+    ("Gevoelens", "text"),
+    ("Emotie", "emotion"),
+    ("Pijnpunten", "pains"),
+    ("Kansen", "opportunities"),
+    ("Backstage", "text"),
+    ("Wat we willen veranderen", "text"),
+    ("Vervolgacties", "actions"),
+]
+CHANNELS = ["website", "search", "email", "phone", "shop", "helpdesk"]
+
+
+def build(
+    org,
+    user,
+    *,
+    title: str = "Benchmark",
+    stages: int = 12,
+    lanes: int = 10,
+    cards: int = 400,
+    personas: int = 3,
+    actions: int = 50,
+    findings: int = 6,
+):
+    """A map of the given size in `org`, with emotions, actions and evidence."""
+    from django.db import transaction
+
+    from maps.models import (
+        Action,
+        ActionStatus,
+        Card,
+        Emotion,
+        JourneyMap,
+        Lane,
+        Stage,
+        record,
+    )
+    from research.models import METHOD_KIND, Finding, Persona, Study, StudyMethod
+
+    with transaction.atomic():
+        journey_map = JourneyMap.objects.create(
+            organisation=org, title=title, status="active", created_by=user
+        )
+        people = [
+            Persona.objects.create(organisation=org, name=f"{title} persona {i + 1}")
+            for i in range(personas)
+        ]
+        journey_map.personas.set(people)
+        study = Study.objects.create(
+            organisation=org,
+            title=f"{title} interviews",
+            method=StudyMethod.INTERVIEW,
+            kind=METHOD_KIND[StudyMethod.INTERVIEW],
+        )
+        evidence = Finding.objects.bulk_create(
+            Finding(study=study, statement=f"Bevinding {i + 1}")
+            for i in range(findings)
+        )
+        the_stages = Stage.objects.bulk_create(
+            Stage(
+                map=journey_map,
+                title=f"Fase {i + 1}",
+                customer_goal=f"Doel van fase {i + 1}",
+                position=i,
+            )
+            for i in range(stages)
+        )
+        lane_specs = [LANES[i % len(LANES)] for i in range(lanes)]
+        the_lanes = Lane.objects.bulk_create(
+            Lane(map=journey_map, title=name, kind=kind, position=i)
+            for i, (name, kind) in enumerate(lane_specs)
+        )
+        card_lanes = [
+            lane for lane in the_lanes if lane.kind not in ("emotion", "actions")
+        ]
+        cells = [(s, lane) for s in the_stages for lane in card_lanes]
+        new_cards = []
+        for i in range(cards):
+            stage, lane = cells[i % len(cells)]
+            fields = {}
+            if lane.kind == "touchpoints":
+                fields = {
+                    "channel": CHANNELS[i % len(CHANNELS)],
+                    "online": i % 2 == 0,
+                    "experience": ("positive", "neutral", "negative")[i % 3],
+                }
+            elif lane.kind in ("pains", "opportunities"):
+                fields = {"impact": ("low", "medium", "high")[i % 3]}
+            new_cards.append(
+                Card(
+                    map=journey_map,
+                    stage=stage,
+                    lane=lane,
+                    text=f"Kaart {i + 1}: wat de klant hier doet, denkt of voelt",
+                    position=i // len(cells),
+                    **fields,
+                )
+            )
+        the_cards = Card.objects.bulk_create(new_cards)
+        if evidence:
+            through = Card.findings.through
+            through.objects.bulk_create(
+                through(card_id=card.pk, finding_id=evidence[i % len(evidence)].pk)
+                for i, card in enumerate(the_cards)
+                if i % 3 == 0
+            )
+        Emotion.objects.bulk_create(
+            Emotion(
+                map=journey_map,
+                stage=stage,
+                persona=persona,
+                score=((i + p) % 5) - 2,
+                note="Korte toelichting",
+            )
+            for i, stage in enumerate(the_stages)
+            for p, persona in enumerate(people)
+        )
+        statuses = list(ActionStatus.values)
+        Action.objects.bulk_create(
+            Action(
+                map=journey_map,
+                stage=the_stages[i % len(the_stages)],
+                card=the_cards[i] if the_cards and i % 2 else None,
+                title=f"Actie {i + 1}",
+                owner=user,
+                due=date.today() + timedelta(days=i - 10),
+                status=statuses[i % len(statuses)],
+                position=i // len(the_stages),
+            )
+            for i in range(actions)
+        )
+        record(journey_map, user, "create", after=journey_map.title)
+    return journey_map
+
+
+def _median_ms(client, url: str, n: int, *, post=None, htmx: bool = False):
+    """
+    (median ms, queries of the last request, last response) of n requests after
+    a warm-up. `post` makes each request a POST with the data it returns.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = HTMX if htmx or post else {}
+    times, queries, response = [], 0, None
+    for i in range(WARM_UP + n):
+        data = post() if post else None
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            if post:
+                response = client.post(url, data, headers=headers)
+            else:
+                response = client.get(url, headers=headers)
+            elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {url} answered HTTP {response.status_code}")
+        if i >= WARM_UP:
+            times.append(elapsed * 1000)
+            queries = len(captured)
+    return round(statistics.median(times), 1), queries, response
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def measure(client, org, big, small, n: int = REPEAT) -> dict:
+    from django.urls import NoReverseMatch, reverse
+
+    from maps.models import Card
+
+    result = {}
+    result["floor_ms"], _q, _r = _median_ms(client, "/healthz", n)
+    for key, journey_map in (("canvas_40", small), ("canvas_400", big)):
+        url = journey_map.get_absolute_url()
+        ms, queries, response = _median_ms(client, url, n)
+        result[f"{key}_ms"], result[f"{key}_queries"] = ms, queries
+        result[f"{key}_kb"] = round(len(response.content) / 1024, 1)
+
+    card = Card.objects.filter(map=big, lane__kind="text").order_by("pk").first()
+    try:
+        url = reverse("card_edit", args=[org.slug, card.pk])
+    except NoReverseMatch:
+        print("bench: no URL named card_edit yet; card edit skipped", file=sys.stderr)
+    else:
+        counter = iter(range(1_000_000))
+
+        def fresh():
+            version = Card.objects.values_list("version", flat=True).get(pk=card.pk)
+            return {"text": f"Bewerkte kaart {next(counter)}", "version": version}
+
+        ms, queries, _r = _median_ms(client, url, n, post=fresh)
+        result["card_edit_ms"], result["card_edit_queries"] = ms, queries
+
+    url = reverse("map_history", args=[org.slug, big.pk])
+    ms, queries, _r = _median_ms(client, url, n, htmx=True)
+    result["history_ms"], result["history_queries"] = ms, queries
+    return result
+
+
+def setup_scratch_database() -> str:
+    """Point Django at a fresh SQLite file and migrate it; returns the path."""
+    fd, path = tempfile.mkstemp(prefix="journeymap-bench-", suffix=".sqlite3")
+    os.close(fd)
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
+    # Production-like: DEBUG off (cached templates, no debug toolbar-ish work),
+    # but plain HTTP and unhashed static names, as the test client needs.
+    os.environ["DEBUG"] = "0"
+    os.environ["SECRET_KEY"] = "bench-" + os.urandom(16).hex()
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    for name in (
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "STATIC_MANIFEST",
+    ):
+        os.environ[name] = "0"
+
+    import django
+
+    # Static files are served from static/ here; no collectstatic for a bench.
+    warnings.filterwarnings("ignore", "No directory at")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    return path
+
+
+def main() -> None:
+    path = setup_scratch_database()
+    try:
+        from django.contrib.auth.models import User
+        from django.test import Client
+
+        from journeymap.models import Membership, Organisation, Role
+
+        user = User.objects.create_user("bench", "bench@example.com")
+        org = Organisation.objects.create(name="Bench", slug="bench")
+        Membership.objects.create(organisation=org, user=user, role=Role.OWNER)
+        big = build(org, user, title="Groot")
+        small = build(
+            org, user, title="Klein", stages=7, lanes=7, cards=40, personas=1, actions=5
+        )
+        client = Client()
+        client.force_login(user)
+        client.get(small.get_absolute_url())  # the session remembers the org
+        print(json.dumps(measure(client, org, big, small)))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+
+if __name__ == "__main__":
+    main()
