@@ -1,6 +1,387 @@
 """
 The emotion lane: each persona's score per stage on a five-step scale, and the
-curve drawn from them as server-rendered SVG (the PDF export reuses it).
+curve drawn from them as server-rendered SVG (the PDF export reuses it). Also
+the evidence row of the canvas header, which refreshes itself on the
+`evidence-changed` event.
+
+Setting a score is an idempotent "set" (last click wins, no version check: two
+people clicking faces should never see a conflict). The note is text, so it is
+version-checked like a card. Scores do not bump the version, so a score clicked
+while someone types a note does not turn into a conflict either.
 """
 
-urlpatterns: list = []
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from journeymap.access import get_object_for_member
+from journeymap.editing import Clash, VersionForm, conflict_response, versioned_update
+from maps.access import get_map_for_member
+from maps.grid import Row, emotion_curve
+from maps.models import Card, Emotion, EmotionScore, Lane, LaneKind, Stage, record
+from research.evidence import Share
+
+# ---- Context ----------------------------------------------------------------
+
+
+def emotion_lane_context(membership, journey_map, error=None, personas=None) -> dict:
+    """What emotion_row.html needs: four queries (stages, lanes, personas, scores)."""
+    stages = list(Stage.objects.filter(map=journey_map))
+    lanes = list(
+        Lane.objects.filter(map=journey_map, kind=LaneKind.EMOTION, hidden=False)
+    )
+    if personas is None:
+        personas = list(journey_map.personas.all())
+    emotions = {
+        (emotion.stage_id, emotion.persona_id): emotion
+        for emotion in Emotion.objects.filter(map=journey_map)
+    }
+    curve = emotion_curve(stages, personas, emotions)
+    if error is not None:
+        stage_id, key, message = error
+        for column in curve.columns:
+            for point in column.points:
+                if column.stage.pk == stage_id and point.series.key == key:
+                    point.error = message
+    return {
+        "membership": membership,
+        "org": membership.organisation,
+        "can_edit": membership.can_edit,
+        "map": journey_map,
+        "stages": stages,
+        "personas": personas,
+        "emotions": emotions,
+        "curve": curve,
+        "emotion_lanes": lanes,
+    }
+
+
+def _lane_rows(request, ctx, lane_id=None) -> HttpResponse:
+    """
+    The emotion lane re-rendered: the lane asked for (or the first one) as the
+    answer, any other emotion lane on the map out of band, so all stay in step.
+    """
+    lanes = ctx["emotion_lanes"]
+    if not lanes:
+        return HttpResponse("")
+    main = next((lane for lane in lanes if str(lane.pk) == str(lane_id)), lanes[0])
+    parts = [
+        render_to_string(
+            "maps/canvas/emotion_row.html", {**ctx, "row": Row(main)}, request
+        )
+    ]
+    for lane in lanes:
+        if lane is not main:
+            parts.append(
+                render_to_string(
+                    "maps/canvas/emotion_row.html",
+                    {**ctx, "row": Row(lane), "oob": True},
+                    request,
+                )
+            )
+    response = HttpResponse("".join(parts))
+    response["HX-Retarget"] = f"#lane-{main.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _who(persona) -> str:
+    return persona.name if persona is not None else _("The customer")
+
+
+def _label(score) -> str:
+    if score is None:
+        return _("not set")
+    return str(EmotionScore(score).label).lower()
+
+
+# ---- Setting a score ------------------------------------------------------------
+
+
+class ScoreForm(forms.Form):
+    # Empty clears the score.
+    score = forms.TypedChoiceField(
+        choices=[("", "")] + [(str(v), label) for v, label in EmotionScore.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Choose a feeling from very negative to very positive."
+            )
+        },
+    )
+
+
+def emotion_set(stage: Stage, persona, score: int | None, user) -> Emotion | None:
+    """
+    Set (or clear, with None) how `persona` feels in `stage`: last write wins.
+    Safe under a race: two first clicks at once both end in one row.
+    """
+    journey_map = stage.map
+    with transaction.atomic():
+        rows = Emotion.objects.select_for_update().filter(stage=stage, persona=persona)
+        current = rows.first()
+        before = current.score if current is not None else None
+        if before == score:
+            return current
+        where = f"{_who(persona)}, {stage.title}: {_label(before)}"
+        if score is None:
+            Emotion.objects.filter(pk=current.pk).delete()
+            record(journey_map, user, "set", current, where, _label(None))
+            return None
+        if current is not None:
+            rows.update(score=score)
+            current.score = score
+        else:
+            try:
+                with transaction.atomic():
+                    current = Emotion.objects.create(
+                        map=journey_map, stage=stage, persona=persona, score=score
+                    )
+            except IntegrityError:
+                # Someone else's first click landed between our read and write.
+                rows.update(score=score)
+                current = rows.get()
+        record(journey_map, user, "set", current, where, _label(score))
+    return current
+
+
+@require_POST
+@login_required
+def emotion_set_view(
+    request: HttpRequest, org_slug: str, map_id, stage_id
+) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    stage = Stage.objects.filter(pk=stage_id, map=journey_map).first()
+    if stage is None:
+        raise Http404("No such stage on this map")
+    stage.map = journey_map
+    personas = list(journey_map.personas.all())
+    persona = _persona_on_map(personas, request.POST.get("persona", ""))
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        key = str(persona.pk) if persona is not None else ""
+        error = (stage.pk, key, form.errors["score"][0])
+        ctx = emotion_lane_context(membership, journey_map, error, personas)
+        response = _lane_rows(request, ctx, request.POST.get("lane"))
+        response.status_code = 422
+        return response
+    emotion_set(stage, persona, form.cleaned_data["score"], request.user)
+    if not request.htmx:
+        return redirect(journey_map)
+    ctx = emotion_lane_context(membership, journey_map, personas=personas)
+    return _lane_rows(request, ctx, request.POST.get("lane"))
+
+
+def _persona_on_map(on_map: list, value: str):
+    """The persona a score is for: one of the map's, or None ("the customer")."""
+    personas = {str(p.pk): p for p in on_map}
+    if not personas:
+        if value:
+            raise Http404("This map has no personas")
+        return None
+    if value not in personas:
+        raise Http404("No such persona on this map")
+    return personas[value]
+
+
+# ---- The note ---------------------------------------------------------------------
+
+
+class NoteForm(VersionForm):
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=Emotion.NOTE_MAX,
+        required=False,
+        strip=True,
+    )
+
+
+def _get_emotion(request, org_slug, map_id, emotion_id, write):
+    membership, emotion = get_object_for_member(
+        request,
+        org_slug,
+        Emotion.objects.select_related("map", "stage", "persona").filter(map_id=map_id),
+        emotion_id,
+        write,
+        org_path="map__organisation",
+    )
+    return membership, emotion
+
+
+def _note_ctx(membership, emotion, form, lane_id) -> dict:
+    journey_map = emotion.map
+    return {
+        "membership": membership,
+        "org": membership.organisation,
+        "can_edit": membership.can_edit,
+        "map": journey_map,
+        "emotion": emotion,
+        "form": form,
+        "lane_id": lane_id,
+        "who": _who(emotion.persona),
+        "row_url": _row_url(journey_map, lane_id),
+        "note_url": reverse(
+            "map_emotion_note",
+            args=[journey_map.organisation.slug, journey_map.pk, emotion.pk],
+        ),
+    }
+
+
+def _row_url(journey_map, lane_id) -> str:
+    if lane_id:
+        return reverse(
+            "map_emotion_row",
+            args=[journey_map.organisation.slug, journey_map.pk, lane_id],
+        )
+    return journey_map.get_absolute_url()
+
+
+@login_required
+def emotion_note(
+    request: HttpRequest, org_slug: str, map_id, emotion_id
+) -> HttpResponse:
+    write = request.method == "POST"
+    membership, emotion = _get_emotion(
+        request, org_slug, map_id, emotion_id, write=True
+    )
+    journey_map = emotion.map
+    lane_id = request.POST.get("lane") or request.GET.get("lane") or ""
+    if (
+        lane_id
+        and not Lane.objects.filter(
+            pk=lane_id, map=journey_map, kind=LaneKind.EMOTION
+        ).exists()
+    ):
+        lane_id = ""
+    if not write:
+        form = NoteForm(initial={"note": emotion.note, "version": emotion.version})
+        ctx = _note_ctx(membership, emotion, form, lane_id)
+        if request.htmx:
+            return render(request, "maps/canvas/emotion_row.html#note_form", ctx)
+        return render(request, "maps/emotion_note.html", ctx)
+
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        ctx = _note_ctx(membership, emotion, form, lane_id)
+        if request.htmx:
+            return render(
+                request, "maps/canvas/emotion_row.html#note_form", ctx, status=422
+            )
+        return render(request, "maps/emotion_note.html", ctx, status=422)
+    note = form.cleaned_data["note"]
+    with transaction.atomic():
+        saved = versioned_update(
+            Emotion.objects.filter(map=journey_map),
+            emotion.pk,
+            form.cleaned_data["version"],
+            note=note,
+        )
+        if saved and note != emotion.note:
+            where = f"{_who(emotion.persona)}, {emotion.stage.title}: {emotion.note}"
+            record(journey_map, request.user, "update", emotion, where, note)
+    if not saved:
+        current = Emotion.objects.filter(pk=emotion.pk).first()
+        note_url = _note_ctx(membership, emotion, form, lane_id)["note_url"]
+        return conflict_response(
+            request,
+            target_id=f"emotion-note-{emotion.pk}",
+            clashes=[
+                Clash(_("Note"), current.note if current else "", note),
+            ],
+            keep_url=_row_url(journey_map, lane_id),
+            overwrite_url=note_url,
+            overwrite_values=[("note", note), ("lane", lane_id)],
+            current_version=current.version if current else None,
+        )
+    if not request.htmx:
+        return redirect(journey_map)
+    ctx = emotion_lane_context(membership, journey_map)
+    return _lane_rows(request, ctx, lane_id)
+
+
+# ---- Fragments ------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def emotion_row(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
+    """The emotion lane as it is now (after a cancelled note edit or a conflict)."""
+    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    if not request.htmx:
+        return redirect(journey_map)
+    if not Lane.objects.filter(
+        pk=lane_id, map=journey_map, kind=LaneKind.EMOTION
+    ).exists():
+        raise Http404("No such emotion lane")
+    ctx = emotion_lane_context(membership, journey_map)
+    return _lane_rows(request, ctx, lane_id)
+
+
+def evidence_shares(journey_map) -> tuple[list, Share]:
+    """Stages with `.share`, and the map's share: two queries, no cards loaded."""
+    stages = list(Stage.objects.filter(map=journey_map))
+    counts = {
+        row["stage"]: row
+        for row in Card.objects.filter(map=journey_map)
+        .values("stage")
+        .annotate(
+            total=Count("pk", distinct=True),
+            validated=Count("pk", distinct=True, filter=Q(findings__isnull=False)),
+        )
+        .order_by()
+    }
+    for stage in stages:
+        row = counts.get(stage.pk, {"validated": 0, "total": 0})
+        stage.share = Share(row["validated"], row["total"])
+    share = Share(
+        sum(s.share.validated for s in stages), sum(s.share.total for s in stages)
+    )
+    return stages, share
+
+
+@require_safe
+@login_required
+def map_evidence(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    """The evidence row of the canvas header, refreshed on `evidence-changed`."""
+    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    if not request.htmx:
+        return redirect(journey_map)
+    stages, share = evidence_shares(journey_map)
+    ctx = {
+        "can_edit": membership.can_edit,
+        "org": membership.organisation,
+        "map": journey_map,
+        "stages": stages,
+        "share": share,
+    }
+    return render(request, "maps/canvas/evidence_row.html", ctx)
+
+
+urlpatterns = [
+    path("<uuid:map_id>/evidence/", map_evidence, name="map_evidence"),
+    path(
+        "<uuid:map_id>/stages/<uuid:stage_id>/emotion/",
+        emotion_set_view,
+        name="map_emotion_set",
+    ),
+    path(
+        "<uuid:map_id>/emotions/<uuid:emotion_id>/note/",
+        emotion_note,
+        name="map_emotion_note",
+    ),
+    path(
+        "<uuid:map_id>/lanes/<uuid:lane_id>/emotions/",
+        emotion_row,
+        name="map_emotion_row",
+    ),
+]

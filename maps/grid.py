@@ -13,8 +13,18 @@ stage) are counted from the cards already loaded: no extra query.
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from maps.models import Action, Card, Emotion, JourneyMap, Lane, LaneKind, Stage
+from maps.models import (
+    Action,
+    Card,
+    Emotion,
+    EmotionScore,
+    JourneyMap,
+    Lane,
+    LaneKind,
+    Stage,
+)
 from research.evidence import Share
 
 
@@ -46,6 +56,137 @@ def stage_shares(stages, cards) -> tuple[Share, dict]:
         sum(s.total for s in per_stage.values()),
     )
     return overall, per_stage
+
+
+# ---- The emotion curve ------------------------------------------------------
+# Each stage column draws its own slice of the curve (templates/maps/canvas/
+# curve.html): the point in the middle, and half of the line to each scored
+# neighbour, meeting at the column border at the average of the two heights.
+# Coordinates are percentages of the slice, so the curve follows the column
+# width wherever it is drawn (canvas, compact zoom, PDF) without any script.
+
+# Line styles, told apart by colour, dash pattern and marker (filled or hollow),
+# so the curve still reads in black-and-white print. More personas than styles
+# repeat them. Presentation attributes, not CSS: the PDF draws them the same.
+CURVE_STYLES = [
+    ("#3b4cca", "", False),
+    ("#c2410c", "9 5", True),
+    ("#0f766e", "2 5", False),
+    ("#7e22ce", "12 4 2 4", True),
+    ("#8a5a00", "16 6", False),
+    ("#be185d", "5 3", True),
+]
+
+
+def score_y(score: int) -> int:
+    """Height of a score in % from the top: very positive at 10, very negative at 90."""
+    return 50 - 20 * score
+
+
+@dataclass
+class Series:
+    """One line of the curve: a persona, or "the customer" on a map without."""
+
+    index: int
+    persona: object | None
+    name: str
+
+    @property
+    def style(self) -> int:
+        return self.index % len(CURVE_STYLES)
+
+    @property
+    def colour(self) -> str:
+        return CURVE_STYLES[self.style][0]
+
+    @property
+    def dash(self) -> str:
+        return CURVE_STYLES[self.style][1]
+
+    @property
+    def hollow(self) -> bool:
+        return CURVE_STYLES[self.style][2]
+
+    @property
+    def key(self) -> str:
+        return str(self.persona.pk) if self.persona is not None else ""
+
+
+@dataclass
+class CurvePoint:
+    """One series in one stage: its score (None when not set) and its slice."""
+
+    series: Series
+    emotion: Emotion | None
+    x: float = 50  # % of the column; series sit side by side around the middle
+    left: float | None = None  # y at the column's left border, if a line comes in
+    right: float | None = None  # y at the right border, if a line goes on
+    error: str = ""  # why the last attempt to set it failed
+
+    @property
+    def score(self) -> int | None:
+        return self.emotion.score if self.emotion is not None else None
+
+    @property
+    def y(self) -> int | None:
+        return score_y(self.score) if self.emotion is not None else None
+
+    @property
+    def label(self) -> str:
+        if self.emotion is None:
+            return str(_("not set"))
+        return str(self.emotion.get_score_display())
+
+
+@dataclass
+class CurveColumn:
+    stage: Stage
+    points: list  # one CurvePoint per series, in series order
+
+    @property
+    def scored(self) -> list:
+        return [point for point in self.points if point.emotion is not None]
+
+
+@dataclass
+class Curve:
+    series: list
+    columns: list  # one CurveColumn per stage, in stage order
+    # (score, label, y): very positive first, as the axis reads top to bottom.
+    levels = [
+        (score, label, score_y(score))
+        for score, label in reversed(EmotionScore.choices)
+    ]
+    # (score, label): very negative first, as the keys 1-5 and the faces run.
+    scale = list(EmotionScore.choices)
+
+
+def emotion_curve(stages, personas, emotions: dict) -> Curve:
+    """
+    The curve of `emotions` ({(stage id, persona id or None): Emotion}) across
+    `stages`: one series per persona, or one for "the customer" without personas.
+    A stage without a score is a gap: no line is drawn through it.
+    """
+    if personas:
+        series = [Series(i, p, p.name) for i, p in enumerate(personas)]
+    else:
+        series = [Series(0, None, str(_("The customer")))]
+    n = len(series)
+    columns = []
+    for stage in stages:
+        points = []
+        for s in series:
+            emotion = emotions.get((stage.pk, s.persona.pk if s.persona else None))
+            # Side by side, 6% apart, so equal scores do not hide each other.
+            x = 50 + 6 * (s.index - (n - 1) / 2) if n <= len(CURVE_STYLES) else 50
+            points.append(CurvePoint(s, emotion, x=round(x, 2)))
+        columns.append(CurveColumn(stage, points))
+    for before, after in zip(columns, columns[1:], strict=False):
+        for a, b in zip(before.points, after.points, strict=True):
+            if a.emotion is not None and b.emotion is not None:
+                middle = (a.y + b.y) / 2
+                a.right = b.left = middle
+    return Curve(series, columns)
 
 
 def canvas_context(journey_map: JourneyMap) -> dict:
@@ -96,4 +237,5 @@ def canvas_context(journey_map: JourneyMap) -> dict:
         "emotions": emotions,
         "unplaced_actions": actions_by_stage.get(None, []),
         "share": share,
+        "curve": emotion_curve(stages, personas, emotions),
     }
