@@ -2,6 +2,880 @@
 The canvas's frame: stages (columns) and lanes (rows), and the map's own
 settings. Add, insert, rename, describe, reorder (drag and keyboard), hide and
 delete; every write is version-checked and recorded (maps.models.record).
+
+Changes that move columns or rows answer with the whole grid (#canvas); edits
+inside one header answer with that header's body (#stage-body-<id>,
+#lane-body-<id>). A stage or lane deleted in another tab answers 409 with the
+grid as it is now and a notice (#canvas-notice, out of band).
+
+The forms live here rather than in maps/forms.py: they are only used here.
 """
 
-urlpatterns: list = []
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from journeymap.editing import (
+    Clash,
+    VersionForm,
+    clashes,
+    conflict_response,
+    reorder,
+    versioned_delete,
+    versioned_update,
+)
+from maps.access import get_map_for_member
+from maps.forms import LONG_TEXT
+from maps.grid import canvas_context
+from maps.models import (
+    Card,
+    Emotion,
+    JourneyMap,
+    Lane,
+    LaneKind,
+    MapStatus,
+    MapType,
+    Stage,
+    record,
+)
+from research.evidence import EVIDENCE_CHANGED
+
+# ---- Forms -------------------------------------------------------------------
+
+
+class StageForm(VersionForm):
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=Stage._meta.get_field("title").max_length,
+        error_messages={"required": gettext_lazy("Give the stage a title.")},
+    )
+    customer_goal = forms.CharField(
+        label=gettext_lazy("Customer's goal"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class StageAddForm(forms.Form):
+    title = forms.CharField(
+        required=False, max_length=Stage._meta.get_field("title").max_length
+    )
+    before = forms.UUIDField(required=False)
+    after = forms.UUIDField(required=False)
+
+
+class LaneForm(VersionForm):
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=Lane._meta.get_field("title").max_length,
+        error_messages={"required": gettext_lazy("Give the lane a title.")},
+    )
+
+
+class LaneAddForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=LaneKind.choices, initial=LaneKind.TEXT
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        required=False,
+        max_length=Lane._meta.get_field("title").max_length,
+        help_text=gettext_lazy("E.g. “Thoughts” or “Backstage”."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind, title = data.get("kind"), data.get("title", "")
+        if kind and not title:
+            if kind == LaneKind.TEXT:
+                self.add_error("title", _("Give a text lane a title."))
+            else:
+                data["title"] = str(LaneKind(kind).label)
+        return data
+
+
+class DirectionForm(forms.Form):
+    direction = forms.ChoiceField(
+        choices=[(d, d) for d in ("left", "right", "up", "down")]
+    )
+
+    @property
+    def offset(self) -> int:
+        return -1 if self.cleaned_data["direction"] in ("left", "up") else 1
+
+
+class OrderForm(forms.Form):
+    order = forms.CharField(max_length=20000)
+
+    def clean_order(self) -> list[str]:
+        return [pk for pk in self.cleaned_data["order"].split(",") if pk]
+
+
+class MapSettingsForm(VersionForm):
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=JourneyMap._meta.get_field("title").max_length,
+        error_messages={"required": gettext_lazy("Give the map a title.")},
+    )
+    type = forms.ChoiceField(label=gettext_lazy("Type of map"), choices=MapType.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=MapStatus.choices)
+    personas = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Whose journey is it?"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "One journey per persona beats one journey for everybody."
+        ),
+    )
+    dmu = forms.ModelChoiceField(
+        label=gettext_lazy("Decision-making unit"), queryset=None, required=False
+    )
+    scope = forms.CharField(
+        label=gettext_lazy("Scope"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Where does the journey start, and where does it end?"),
+    )
+    objective = forms.CharField(
+        label=gettext_lazy("Objective"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What does the team want to learn or improve?"),
+    )
+
+    FIELDS = ("title", "type", "status", "dmu", "scope", "objective")
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["personas"].queryset = organisation.personas.all()
+        self.fields["dmu"].queryset = organisation.dmus.all()
+        self.fields["dmu"].empty_label = gettext_lazy("— none —")
+
+
+# ---- Helpers -----------------------------------------------------------------
+
+
+def _ctx(membership, journey_map, **extra) -> dict:
+    return {
+        "membership": membership,
+        "org": membership.organisation,
+        "can_edit": membership.can_edit,
+        "map": journey_map,
+        **extra,
+    }
+
+
+def _grid(
+    request,
+    membership,
+    journey_map,
+    *,
+    status: int = 200,
+    notice: str = "",
+    editing_stage=None,
+    lane_form=None,
+    evidence: bool = False,
+) -> HttpResponse:
+    """The whole grid (#canvas), plus the notice line out of band."""
+    ctx = {
+        **_ctx(membership, journey_map),
+        **canvas_context(journey_map),
+        "editing_stage": editing_stage,
+        "lane_add_form": lane_form or LaneAddForm(),
+        "lane_add_open": lane_form is not None,
+        "notice": notice,
+    }
+    response = render(request, "maps/structure/grid_response.html", ctx, status=status)
+    if request.htmx and request.htmx.target != "canvas":
+        response["HX-Retarget"] = "#canvas"
+        response["HX-Reswap"] = "outerHTML"
+    if evidence:
+        response["HX-Trigger"] = EVIDENCE_CHANGED
+    return response
+
+
+def _back(request, journey_map, notice: str = "") -> HttpResponse:
+    """Without htmx: back to the canvas, with the notice as a message."""
+    if notice:
+        messages.warning(request, notice)
+    return redirect(journey_map)
+
+
+def _gone(request, membership, journey_map, notice: str) -> HttpResponse:
+    """The row was deleted meanwhile: say so and show the grid as it is now."""
+    if not request.htmx:
+        return _back(request, journey_map, notice)
+    return _grid(request, membership, journey_map, status=409, notice=notice)
+
+
+def _stage_of(request, org_slug, map_id, stage_id, write: bool):
+    """(membership, map, stage or None when it no longer exists)."""
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, write)
+    stage = Stage.objects.filter(pk=stage_id).first()
+    if stage is not None and stage.map_id != journey_map.pk:
+        raise Http404("No such stage on this map")
+    return membership, journey_map, stage
+
+
+def _lane_of(request, org_slug, map_id, lane_id, write: bool):
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, write)
+    lane = Lane.objects.filter(pk=lane_id).first()
+    if lane is not None and lane.map_id != journey_map.pk:
+        raise Http404("No such lane on this map")
+    return membership, journey_map, lane
+
+
+def _lock(journey_map) -> None:
+    """Serialise position changes on one map (a no-op on SQLite, which locks anyway)."""
+    JourneyMap.objects.select_for_update().filter(pk=journey_map.pk).first()
+
+
+def _titles(rows) -> str:
+    return ", ".join(row.title for row in rows)
+
+
+def _changes(before: dict, after: dict) -> tuple[str, str]:
+    """ "field: value" lines for the fields that changed, before and after."""
+    old, new = [], []
+    for label, value in before.items():
+        if value != after[label]:
+            old.append(f"{label}: {value}")
+            new.append(f"{label}: {after[label]}")
+    return "\n".join(old), "\n".join(new)
+
+
+STAGE_GONE = gettext_lazy(
+    "That stage was deleted by someone else meanwhile. This is the map as it is now."
+)
+LANE_GONE = gettext_lazy(
+    "That lane was deleted by someone else meanwhile. This is the map as it is now."
+)
+STALE_ORDER = gettext_lazy(
+    "The map changed meanwhile, so the new order was not saved. "
+    "This is the map as it is now; try again."
+)
+
+
+# ---- Stages ------------------------------------------------------------------
+
+
+def _stage_body(request, membership, journey_map, stage, *, status=200):
+    ctx = _ctx(membership, journey_map, stage=stage)
+    return render(request, "maps/structure/stage.html#body", ctx, status=status)
+
+
+def _stage_form(request, membership, journey_map, stage, form, *, status=200):
+    ctx = _ctx(membership, journey_map, stage=stage, stage_form=form)
+    template = "maps/structure/stage.html#form"
+    if not request.htmx:
+        template = "maps/structure/stage_page.html"
+    return render(request, template, ctx, status=status)
+
+
+def _stage_fields(stage) -> dict:
+    return {
+        _("Title"): stage.title,
+        _("Customer's goal"): stage.customer_goal,
+        _("Description"): stage.description,
+    }
+
+
+@require_POST
+@login_required
+def stage_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    """A new stage at the end, or before/after another: it opens for editing."""
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    form = StageAddForm(request.POST)
+    if not form.is_valid():
+        notice = _("The stage could not be added: %(errors)s") % {
+            "errors": " ".join(e for errors in form.errors.values() for e in errors)
+        }
+        if not request.htmx:
+            return _back(request, journey_map, notice)
+        return _grid(request, membership, journey_map, status=422, notice=notice)
+    data = form.cleaned_data
+    anchor_id = data["before"] or data["after"]
+    if anchor_id is not None and not journey_map.stages.filter(pk=anchor_id).exists():
+        if Stage.objects.filter(pk=anchor_id).exists():
+            raise Http404("No such stage on this map")
+        return _gone(request, membership, journey_map, STAGE_GONE)
+    with transaction.atomic():
+        _lock(journey_map)
+        ids = list(journey_map.stages.values_list("pk", flat=True))
+        if anchor_id not in ids:  # deleted in the last instant, or no anchor
+            index = len(ids)
+        else:
+            index = ids.index(anchor_id) + (0 if data["before"] else 1)
+        stage = Stage.objects.create(
+            map=journey_map, title=data["title"] or _("New stage"), position=index
+        )
+        ids.insert(index, stage.pk)
+        reorder(journey_map.stages.all(), ids)
+        record(journey_map, request.user, "create", stage, after=stage.title)
+    if not request.htmx:
+        return redirect("stage_edit", org_slug, journey_map.pk, stage.pk)
+    return _grid(request, membership, journey_map, editing_stage=stage.pk)
+
+
+@require_safe
+@login_required
+def stage_detail(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
+    membership, journey_map, stage = _stage_of(
+        request, org_slug, map_id, stage_id, False
+    )
+    if stage is None:
+        return _gone(request, membership, journey_map, STAGE_GONE)
+    if not request.htmx:
+        return redirect(journey_map)
+    return _stage_body(request, membership, journey_map, stage)
+
+
+@login_required
+def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
+    membership, journey_map, stage = _stage_of(
+        request, org_slug, map_id, stage_id, True
+    )
+    if stage is None:
+        return _gone(request, membership, journey_map, STAGE_GONE)
+    if request.method != "POST":
+        form = StageForm(
+            initial={
+                "title": stage.title,
+                "customer_goal": stage.customer_goal,
+                "description": stage.description,
+                "version": stage.version,
+            }
+        )
+        return _stage_form(request, membership, journey_map, stage, form)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        return _stage_form(request, membership, journey_map, stage, form, status=422)
+    names = ("title", "customer_goal", "description")
+    values = {name: form.cleaned_data[name].strip() for name in names}
+    with transaction.atomic():
+        before = _stage_fields(stage)
+        saved = versioned_update(
+            journey_map.stages.all(), stage.pk, form.cleaned_data["version"], **values
+        )
+        if saved:
+            for name, value in values.items():
+                setattr(stage, name, value)
+            stage.version = form.cleaned_data["version"] + 1
+            old, new = _changes(before, _stage_fields(stage))
+            if old != new:
+                record(journey_map, request.user, "update", stage, old, new)
+    if not saved:
+        current = journey_map.stages.filter(pk=stage.pk).first()
+        if current is None:
+            return _gone(request, membership, journey_map, STAGE_GONE)
+        return conflict_response(
+            request,
+            target_id=f"stage-body-{stage.pk}",
+            clashes=clashes(current, values, names),
+            keep_url=reverse("stage_detail", args=[org_slug, map_id, stage.pk]),
+            overwrite_url=reverse("stage_edit", args=[org_slug, map_id, stage.pk]),
+            overwrite_values=list(values.items()),
+            current_version=current.version,
+        )
+    if not request.htmx:
+        return redirect(journey_map)
+    return _stage_body(request, membership, journey_map, stage)
+
+
+@require_POST
+@login_required
+def stage_move(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
+    """One place left or right (buttons, Alt+←/→)."""
+    membership, journey_map, stage = _stage_of(
+        request, org_slug, map_id, stage_id, True
+    )
+    if stage is None:
+        return _gone(request, membership, journey_map, STAGE_GONE)
+    form = DirectionForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            _lock(journey_map)
+            stages = list(journey_map.stages.all())
+            ids = [s.pk for s in stages]
+            old = ids.index(stage.pk)
+            new = max(0, min(len(ids) - 1, old + form.offset))
+            if new != old:
+                ids.insert(new, ids.pop(old))
+                reorder(journey_map.stages.all(), ids)
+                by_id = {s.pk: s for s in stages}
+                after = _titles(by_id[pk] for pk in ids)
+                record(
+                    journey_map, request.user, "reorder", stage, _titles(stages), after
+                )
+    if not request.htmx:
+        return redirect(journey_map)
+    return _grid(request, membership, journey_map)
+
+
+@require_POST
+@login_required
+def stage_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    """The stages in a new order (dragged): order=id,id,..."""
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    form = OrderForm(request.POST)
+    ok = False
+    if form.is_valid():
+        with transaction.atomic():
+            _lock(journey_map)
+            stages = list(journey_map.stages.all())
+            ok = reorder(journey_map.stages.all(), form.cleaned_data["order"])
+            if ok:
+                by_id = {str(s.pk): s for s in stages}
+                after = _titles(by_id[pk] for pk in form.cleaned_data["order"])
+                if after != _titles(stages):
+                    record(
+                        journey_map,
+                        request.user,
+                        "reorder",
+                        None,
+                        _titles(stages),
+                        after,
+                    )
+    if not request.htmx:
+        return _back(request, journey_map, "" if ok else str(STALE_ORDER))
+    if not ok:
+        return _grid(request, membership, journey_map, status=409, notice=STALE_ORDER)
+    return _grid(request, membership, journey_map)
+
+
+def _stage_consequences(stage) -> list[str]:
+    n_cards = Card.objects.filter(stage=stage).count()
+    n_emotions = Emotion.objects.filter(stage=stage).count()
+    n_actions = stage.actions.count()
+    lines = [
+        ngettext(
+            "%(n)d card is deleted with it.",
+            "%(n)d cards are deleted with it.",
+            n_cards,
+        )
+        % {"n": n_cards},
+        ngettext(
+            "%(n)d emotion score is deleted with it.",
+            "%(n)d emotion scores are deleted with it.",
+            n_emotions,
+        )
+        % {"n": n_emotions},
+    ]
+    if n_actions:
+        lines.append(
+            ngettext(
+                "%(n)d follow-up action stays, without a stage.",
+                "%(n)d follow-up actions stay, without a stage.",
+                n_actions,
+            )
+            % {"n": n_actions}
+        )
+    return lines
+
+
+@login_required
+def stage_delete(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
+    membership, journey_map, stage = _stage_of(
+        request, org_slug, map_id, stage_id, True
+    )
+    if stage is None:
+        return _gone(request, membership, journey_map, STAGE_GONE)
+    if request.method != "POST":
+        return _stage_confirm(request, membership, journey_map, stage)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    with transaction.atomic():
+        _lock(journey_map)
+        deleted = versioned_delete(journey_map.stages.all(), stage.pk, version)
+        if deleted:
+            record(journey_map, request.user, "delete", stage, before=stage.title)
+    if not deleted:
+        stage = journey_map.stages.filter(pk=stage.pk).first()
+        if stage is None:
+            return _gone(request, membership, journey_map, STAGE_GONE)
+        # Changed since the question was asked: ask again, with what it says now.
+        return _stage_confirm(
+            request, membership, journey_map, stage, changed=True, status=409
+        )
+    if not request.htmx:
+        messages.success(request, _("Stage %(title)s deleted.") % {"title": stage})
+        return redirect(journey_map)
+    return _grid(request, membership, journey_map, evidence=True)
+
+
+def _stage_confirm(request, membership, journey_map, stage, changed=False, status=200):
+    consequences = _stage_consequences(stage)
+    ctx = _ctx(
+        membership,
+        journey_map,
+        stage=stage,
+        consequences=consequences,
+        changed=changed,
+        title=_("Delete stage %(title)s?") % {"title": stage.title},
+        cancel_url=journey_map.get_absolute_url(),
+    )
+    if not request.htmx:
+        return render(request, "confirm_delete.html", ctx, status=status)
+    response = render(request, "maps/structure/stage.html#confirm", ctx, status=status)
+    response["HX-Retarget"] = f"#stage-body-{stage.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+# ---- Lanes -------------------------------------------------------------------
+
+
+def _lane_body(request, membership, journey_map, lane, *, status=200):
+    ctx = _ctx(membership, journey_map, lane=lane)
+    return render(request, "maps/structure/lane.html#body", ctx, status=status)
+
+
+def _lane_form(request, membership, journey_map, lane, form, *, status=200):
+    ctx = _ctx(membership, journey_map, lane=lane, lane_form=form)
+    template = "maps/structure/lane.html#form"
+    if not request.htmx:
+        template = "maps/structure/lane_page.html"
+    return render(request, template, ctx, status=status)
+
+
+def _lane_order(lanes, visible_ids: list) -> list:
+    """All lanes' ids, the visible ones in the order given; hidden ones stay put."""
+    new = iter(visible_ids)
+    return [next(new) if not lane.hidden else lane.pk for lane in lanes]
+
+
+@require_POST
+@login_required
+def lane_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    form = LaneAddForm(request.POST)
+    if not form.is_valid():
+        if not request.htmx:
+            notice = " ".join(e for errors in form.errors.values() for e in errors)
+            return _back(request, journey_map, notice)
+        return _grid(request, membership, journey_map, status=422, lane_form=form)
+    with transaction.atomic():
+        _lock(journey_map)
+        last = journey_map.lanes.order_by("-position").first()
+        lane = Lane.objects.create(
+            map=journey_map,
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+            position=0 if last is None else last.position + 1,
+        )
+        record(journey_map, request.user, "create", lane, after=lane.title)
+    if not request.htmx:
+        return redirect(journey_map)
+    return _grid(request, membership, journey_map)
+
+
+@require_safe
+@login_required
+def lane_detail(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
+    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, False)
+    if lane is None:
+        return _gone(request, membership, journey_map, LANE_GONE)
+    if not request.htmx:
+        return redirect(journey_map)
+    return _lane_body(request, membership, journey_map, lane)
+
+
+@login_required
+def lane_edit(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
+    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    if lane is None:
+        return _gone(request, membership, journey_map, LANE_GONE)
+    if request.method != "POST":
+        form = LaneForm(initial={"title": lane.title, "version": lane.version})
+        return _lane_form(request, membership, journey_map, lane, form)
+    form = LaneForm(request.POST)
+    if not form.is_valid():
+        return _lane_form(request, membership, journey_map, lane, form, status=422)
+    title = form.cleaned_data["title"]
+    with transaction.atomic():
+        before = lane.title
+        saved = versioned_update(
+            journey_map.lanes.all(), lane.pk, form.cleaned_data["version"], title=title
+        )
+        if saved:
+            lane.title, lane.version = title, form.cleaned_data["version"] + 1
+            if before != title:
+                record(journey_map, request.user, "update", lane, before, title)
+    if not saved:
+        current = journey_map.lanes.filter(pk=lane.pk).first()
+        if current is None:
+            return _gone(request, membership, journey_map, LANE_GONE)
+        return conflict_response(
+            request,
+            target_id=f"lane-body-{lane.pk}",
+            clashes=clashes(current, {"title": title}, ["title"]),
+            keep_url=reverse("lane_detail", args=[org_slug, map_id, lane.pk]),
+            overwrite_url=reverse("lane_edit", args=[org_slug, map_id, lane.pk]),
+            overwrite_values=[("title", title)],
+            current_version=current.version,
+        )
+    if not request.htmx:
+        return redirect(journey_map)
+    return _lane_body(request, membership, journey_map, lane)
+
+
+@require_POST
+@login_required
+def lane_move(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
+    """One visible place up or down (buttons, Alt+↑/↓); hidden lanes stay put."""
+    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    if lane is None:
+        return _gone(request, membership, journey_map, LANE_GONE)
+    form = DirectionForm(request.POST)
+    if form.is_valid() and not lane.hidden:
+        with transaction.atomic():
+            _lock(journey_map)
+            lanes = list(journey_map.lanes.all())
+            visible = [x.pk for x in lanes if not x.hidden]
+            old = visible.index(lane.pk)
+            new = max(0, min(len(visible) - 1, old + form.offset))
+            if new != old:
+                visible.insert(new, visible.pop(old))
+                ids = _lane_order(lanes, visible)
+                reorder(journey_map.lanes.all(), ids)
+                by_id = {x.pk: x for x in lanes}
+                after = _titles(by_id[pk] for pk in ids)
+                record(
+                    journey_map, request.user, "reorder", lane, _titles(lanes), after
+                )
+    if not request.htmx:
+        return redirect(journey_map)
+    return _grid(request, membership, journey_map)
+
+
+@require_POST
+@login_required
+def lane_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    """The visible lanes in a new order (dragged): order=id,id,..."""
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    form = OrderForm(request.POST)
+    ok = False
+    if form.is_valid():
+        with transaction.atomic():
+            _lock(journey_map)
+            lanes = list(journey_map.lanes.all())
+            visible = [str(x.pk) for x in lanes if not x.hidden]
+            wanted = form.cleaned_data["order"]
+            if sorted(wanted) == sorted(visible):
+                ids = [str(pk) for pk in _lane_order(lanes, wanted)]
+                ok = reorder(journey_map.lanes.all(), ids)
+            if ok:
+                by_id = {str(x.pk): x for x in lanes}
+                after = _titles(by_id[pk] for pk in ids)
+                if after != _titles(lanes):
+                    record(
+                        journey_map,
+                        request.user,
+                        "reorder",
+                        None,
+                        _titles(lanes),
+                        after,
+                    )
+    if not request.htmx:
+        return _back(request, journey_map, "" if ok else str(STALE_ORDER))
+    if not ok:
+        return _grid(request, membership, journey_map, status=409, notice=STALE_ORDER)
+    return _grid(request, membership, journey_map)
+
+
+def _lane_visibility(request, org_slug, map_id, lane_id, hidden: bool):
+    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    if lane is None:
+        return _gone(request, membership, journey_map, LANE_GONE)
+    with transaction.atomic():
+        # Layout, not content: no version bump, so it never clashes with a rename.
+        changed = journey_map.lanes.filter(pk=lane.pk, hidden=not hidden).update(
+            hidden=hidden
+        )
+        if changed:
+            verb = "hide" if hidden else "show"
+            record(journey_map, request.user, verb, lane, after=lane.title)
+    if not request.htmx:
+        return redirect(journey_map)
+    return _grid(request, membership, journey_map)
+
+
+@require_POST
+@login_required
+def lane_hide(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
+    return _lane_visibility(request, org_slug, map_id, lane_id, hidden=True)
+
+
+@require_POST
+@login_required
+def lane_show(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
+    return _lane_visibility(request, org_slug, map_id, lane_id, hidden=False)
+
+
+def _lane_consequences(lane) -> list[str]:
+    if lane.kind == LaneKind.EMOTION:
+        return [_("The emotion scores stay; only this row goes.")]
+    if lane.kind == LaneKind.ACTIONS:
+        return [_("The follow-up actions stay; only this row goes.")]
+    n_cards = lane.cards.count()
+    return [
+        ngettext(
+            "%(n)d card is deleted with it.",
+            "%(n)d cards are deleted with it.",
+            n_cards,
+        )
+        % {"n": n_cards}
+    ]
+
+
+def _lane_confirm(request, membership, journey_map, lane, changed=False, status=200):
+    ctx = _ctx(
+        membership,
+        journey_map,
+        lane=lane,
+        consequences=_lane_consequences(lane),
+        changed=changed,
+        title=_("Delete lane %(title)s?") % {"title": lane.title},
+        cancel_url=journey_map.get_absolute_url(),
+    )
+    if not request.htmx:
+        return render(request, "confirm_delete.html", ctx, status=status)
+    response = render(request, "maps/structure/lane.html#confirm", ctx, status=status)
+    response["HX-Retarget"] = f"#lane-body-{lane.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@login_required
+def lane_delete(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
+    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    if lane is None:
+        return _gone(request, membership, journey_map, LANE_GONE)
+    if request.method != "POST":
+        return _lane_confirm(request, membership, journey_map, lane)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    with transaction.atomic():
+        _lock(journey_map)
+        deleted = versioned_delete(journey_map.lanes.all(), lane.pk, version)
+        if deleted:
+            record(journey_map, request.user, "delete", lane, before=lane.title)
+    if not deleted:
+        lane = journey_map.lanes.filter(pk=lane.pk).first()
+        if lane is None:
+            return _gone(request, membership, journey_map, LANE_GONE)
+        return _lane_confirm(
+            request, membership, journey_map, lane, changed=True, status=409
+        )
+    if not request.htmx:
+        messages.success(request, _("Lane %(title)s deleted.") % {"title": lane})
+        return redirect(journey_map)
+    return _grid(request, membership, journey_map, evidence=True)
+
+
+# ---- The map's settings ------------------------------------------------------
+
+
+def _settings_fields(journey_map, personas) -> dict:
+    return {
+        _("Title"): journey_map.title,
+        _("Type"): str(journey_map.get_type_display()),
+        _("Status"): str(journey_map.get_status_display()),
+        _("Personas"): ", ".join(sorted(str(p) for p in personas)),
+        _("Decision-making unit"): str(journey_map.dmu or "—"),
+        _("Scope"): journey_map.scope,
+        _("Objective"): journey_map.objective,
+    }
+
+
+@login_required
+def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    org = membership.organisation
+    personas = list(journey_map.personas.all())
+    initial = {name: getattr(journey_map, name) for name in MapSettingsForm.FIELDS}
+    initial.update(personas=personas, version=journey_map.version)
+    form = MapSettingsForm(request.POST or None, initial=initial, organisation=org)
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in MapSettingsForm.FIELDS}
+        with transaction.atomic():
+            before = _settings_fields(journey_map, personas)
+            saved = versioned_update(
+                JourneyMap.objects.filter(organisation=org),
+                journey_map.pk,
+                data["version"],
+                **values,
+            )
+            if saved:
+                journey_map.personas.set(data["personas"])
+                for name, value in values.items():
+                    setattr(journey_map, name, value)
+                old, new = _changes(
+                    before, _settings_fields(journey_map, data["personas"])
+                )
+                if old != new:
+                    record(journey_map, request.user, "update", None, old, new)
+        if saved:
+            messages.success(request, _("Map settings saved."))
+            return redirect(journey_map)
+        current = JourneyMap.objects.get(pk=journey_map.pk)
+        clash_rows = clashes(current, values, MapSettingsForm.FIELDS)
+        theirs = ", ".join(str(p) for p in current.personas.all())
+        mine = ", ".join(str(p) for p in data["personas"])
+        if theirs != mine:
+            clash_rows.append(Clash(_("Personas"), theirs, mine))
+        # Sending the form again overwrites: it now carries the current version.
+        form.data = form.data.copy()
+        form.data["version"] = current.version
+    ctx = _ctx(membership, journey_map, form=form, clashes=clash_rows)
+    status = 200
+    if clash_rows is not None:
+        status = 409
+    elif request.method == "POST":
+        status = 422
+    return render(request, "maps/structure/map_settings.html", ctx, status=status)
+
+
+S = "<uuid:map_id>/stages/<uuid:stage_id>/"
+L = "<uuid:map_id>/lanes/<uuid:lane_id>/"
+
+urlpatterns = [
+    path("<uuid:map_id>/settings/", map_settings, name="map_settings"),
+    path("<uuid:map_id>/stages/add/", stage_add, name="stage_add"),
+    path("<uuid:map_id>/stages/reorder/", stage_reorder, name="stage_reorder"),
+    path(S, stage_detail, name="stage_detail"),
+    path(S + "edit/", stage_edit, name="stage_edit"),
+    path(S + "move/", stage_move, name="stage_move"),
+    path(S + "delete/", stage_delete, name="stage_delete"),
+    path("<uuid:map_id>/lanes/add/", lane_add, name="lane_add"),
+    path("<uuid:map_id>/lanes/reorder/", lane_reorder, name="lane_reorder"),
+    path(L, lane_detail, name="lane_detail"),
+    path(L + "edit/", lane_edit, name="lane_edit"),
+    path(L + "move/", lane_move, name="lane_move"),
+    path(L + "hide/", lane_hide, name="lane_hide"),
+    path(L + "show/", lane_show, name="lane_show"),
+    path(L + "delete/", lane_delete, name="lane_delete"),
+]
