@@ -8,16 +8,18 @@ A page is a fixed number of queries however long the history is: the people
 who changed the map come from one grouped query, the entries from another.
 """
 
+import functools
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, Max, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -43,7 +45,7 @@ SENTENCES = {
     ("restore", "map"): gettext_lazy("restored the map"),
     ("cite", "map"): gettext_lazy("changed the map's evidence"),
     ("create", "stage"): gettext_lazy("added stage"),
-    ("update", "stage"): gettext_lazy("renamed stage"),
+    ("update", "stage"): gettext_lazy("changed stage"),
     ("set", "stage"): gettext_lazy("changed stage"),
     ("delete", "stage"): gettext_lazy("deleted stage"),
     ("reorder", "stage"): gettext_lazy("reordered stages"),
@@ -86,9 +88,23 @@ KINDS = {
 }
 
 
-def describe(verb: str, kind: str) -> str:
+@functools.cache
+def _title_labels() -> frozenset:
+    """ "Title" in every language: a stage edit that only renamed it says so."""
+    labels = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.add(_("Title"))
+    return frozenset(labels)
+
+
+def describe(verb: str, kind: str, before: str = "", after: str = "") -> str:
     """The change as a short sentence without its subject: "renamed stage"."""
     kind = "map" if kind in ("", "journeymap") else kind
+    if verb == "update" and kind == "stage" and "\n" not in before + after:
+        label = before.partition(":")[0]
+        if label and label in _title_labels():
+            return _("renamed stage")
     sentence = SENTENCES.get((verb, kind))
     if sentence is not None:
         return str(sentence)
@@ -238,7 +254,9 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         entry.gone = entry.user_id not in names
         entry.who = _("someone who has left") if entry.gone else names[entry.user_id]
         entry.is_me = entry.user_id == request.user.pk
-        entry.sentence = describe(entry.verb, entry.object_kind)
+        entry.sentence = describe(
+            entry.verb, entry.object_kind, entry.before, entry.after
+        )
 
     url = reverse("map_history", args=[org_slug, journey_map.pk])
     active = {

@@ -33,7 +33,7 @@ def test_it_lists_changes_newest_first_with_before_and_after(
     _rename(journey_map, dave, "Behoefte", "Eerste klacht")
     body = alice_client.get(_url(journey_map)).content.decode()
     assert body.index("Eerste klacht") < body.index("Need")
-    assert "renamed stage" in body
+    assert "changed stage" in body
     assert "created the map" in body
     assert '<time datetime="' in body
 
@@ -52,6 +52,13 @@ def test_htmx_gets_the_panel_fragment_over_the_canvas(alice_client, journey_map,
 
 def test_describe_has_a_sentence_for_known_pairs_and_a_fallback():
     assert describe("move", "card") == "moved card"
+    assert describe("update", "stage", "Title: Need", "Title: Behoefte") == (
+        "renamed stage"
+    )
+    assert describe("update", "stage", "Description: a", "Description: b") == (
+        "changed stage"
+    )
+    assert describe("update", "lane", "Pains", "Pijnpunten") == "renamed lane"
     assert describe("status", "action") == "changed action status"
     assert describe("set", "emotion") == "set emotion"
     assert describe("create", "") == "created the map"
