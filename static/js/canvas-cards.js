@@ -1,2 +1,223 @@
-// canvas-cards
+// Cards on the journey canvas, on top of cards.js (inline edit, drag between
+// cells, 409/422 swaps, Alt+↑/↓). This file adds what only the grid needs:
+//
+//   [data-cell]            a focusable cell (roving tabindex: one cell of the
+//                          canvas is in the tab order; arrow keys move focus
+//                          between cells and the cards in them);
+//   [data-cell-add]        the cell's <details> "+ Add" form: Enter on a cell
+//                          opens it, Escape / [data-add-cancel] closes it;
+//   [data-card]            Enter edits it ([data-card-edit]), Delete asks to
+//                          delete it, Alt+←/→ presses [data-move="left|right"]
+//                          (to the neighbouring stage).
+//
+// Keys typed into a field are left alone: arrows move the caret there.
+// No inline handlers or eval: the CSP forbids them.
 "use strict";
+
+(function () {
+  function cellsOf(row) {
+    return Array.from(row.querySelectorAll(":scope > [data-cell]"));
+  }
+
+  function rows(cell) {
+    const table = cell.closest("table");
+    return table
+      ? Array.from(table.querySelectorAll("tr")).filter(function (tr) {
+          return tr.querySelector(":scope > [data-cell]");
+        })
+      : [];
+  }
+
+  function cardsOf(cell) {
+    return Array.from(cell.querySelectorAll("[data-card-id]"));
+  }
+
+  function makeCurrent(cell) {
+    if (!cell) return;
+    const table = cell.closest("table") || document;
+    table.querySelectorAll('[data-cell][tabindex="0"]').forEach(function (other) {
+      if (other !== cell) other.setAttribute("tabindex", "-1");
+    });
+    cell.setAttribute("tabindex", "0");
+  }
+
+  function focusCell(cell) {
+    if (!cell) return false;
+    makeCurrent(cell);
+    cell.focus();
+    cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+    return true;
+  }
+
+  function focusCard(card) {
+    if (!card) return false;
+    makeCurrent(card.closest("[data-cell]"));
+    card.focus();
+    card.scrollIntoView({ block: "nearest", inline: "nearest" });
+    return true;
+  }
+
+  function neighbourCell(cell, dRow, dCol) {
+    const all = rows(cell);
+    const row = cell.parentElement;
+    const r = all.indexOf(row);
+    const c = cellsOf(row).indexOf(cell);
+    if (dCol) return cellsOf(row)[c + dCol] || null;
+    const other = all[r + dRow];
+    if (!other) return null;
+    const cells = cellsOf(other);
+    return cells[Math.min(c, cells.length - 1)] || null;
+  }
+
+  function openAdd(cell) {
+    const details = cell.querySelector("[data-cell-add]");
+    if (!details) return false;
+    details.open = true;
+    const input = details.querySelector("[data-card-input]");
+    if (input) input.focus();
+    return true;
+  }
+
+  function closeAdd(details) {
+    const input = details.querySelector("[data-card-input]");
+    if (input) input.value = "";
+    details.querySelectorAll(".cell-error").forEach(function (el) {
+      el.remove();
+    });
+    details.open = false;
+    focusCell(details.closest("[data-cell]"));
+  }
+
+  // Opening "+ Add" with the mouse puts the caret in the text box.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      const details = event.target;
+      if (!(details instanceof Element) || !details.matches("[data-cell-add]")) return;
+      if (details.open) {
+        const input = details.querySelector("[data-card-input]");
+        if (input && document.activeElement !== input) input.focus();
+        makeCurrent(details.closest("[data-cell]"));
+      }
+    },
+    true
+  );
+
+  document.addEventListener("click", function (event) {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    const cancel = target.closest("[data-add-cancel]");
+    if (cancel) {
+      const details = cancel.closest("[data-cell-add]");
+      if (details) {
+        event.preventDefault();
+        closeAdd(details);
+      }
+    }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    const cell = target.closest("[data-cell]");
+    if (cell) makeCurrent(cell);
+  });
+
+  const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+  document.addEventListener("keydown", function (event) {
+    const target = event.target;
+    if (!(target instanceof Element) || event.defaultPrevented) return;
+    if (event.ctrlKey || event.metaKey || event.isComposing) return;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+
+    const card = target.closest("[data-card-id]");
+    const cell = target.closest("[data-cell]");
+    if (!cell) return;
+
+    // Alt+←/→: the card goes to the neighbouring stage (↑/↓ are cards.js's).
+    if (card && event.altKey && (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
+      const button = card.querySelector(
+        '[data-move="' + (event.key === "ArrowLeft" ? "left" : "right") + '"]'
+      );
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+      return;
+    }
+    if (event.altKey || event.shiftKey) return;
+
+    // Plain keys act on the focused cell or card itself, not on its buttons.
+    const onCard = card && target === card;
+    const onCell = target === cell;
+    if (!onCard && !onCell) return;
+
+    if (event.key in ARROWS) {
+      const [dRow, dCol] = ARROWS[event.key];
+      let moved = false;
+      if (dRow && onCard) {
+        const cards = cardsOf(cell);
+        moved = focusCard(cards[cards.indexOf(card) + dRow]);
+      } else if (dRow === 1 && onCell) {
+        moved = focusCard(cardsOf(cell)[0]);
+      }
+      if (!moved) {
+        const next = neighbourCell(cell, dRow, dCol);
+        if (next) {
+          // Going up into a cell lands on its last card, down on the cell itself.
+          const cards = cardsOf(next);
+          moved = dRow === -1 && cards.length ? focusCard(cards[cards.length - 1]) : focusCell(next);
+        }
+      }
+      if (moved) event.preventDefault();
+      return;
+    }
+    if (event.key === "Enter") {
+      if (onCard) {
+        const edit = card.querySelector("[data-card-edit]");
+        if (edit) {
+          event.preventDefault();
+          edit.click();
+        }
+      } else if (openAdd(cell)) {
+        event.preventDefault();
+      }
+      return;
+    }
+    if (event.key === "Delete" && onCard) {
+      const remove = card.querySelector("[data-card-delete]");
+      if (remove) {
+        event.preventDefault();
+        remove.click();
+      }
+      return;
+    }
+    if (event.key === "Escape" && onCard) {
+      focusCell(cell);
+      event.preventDefault();
+    }
+  });
+
+  // Keep one cell in the tab order, also after htmx swapped cells.
+  function ensureRoving() {
+    if (document.querySelector('[data-cell][tabindex="0"]')) return;
+    const first = document.querySelector("[data-cell]");
+    if (first) first.setAttribute("tabindex", "0");
+  }
+
+  document.addEventListener("DOMContentLoaded", ensureRoving);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    ensureRoving();
+    // A cell answered with a closed add form after Escape-less flows: if
+    // focus fell out of the grid with the swapped element, give it back.
+    const target = event.detail && event.detail.target;
+    if (
+      target instanceof Element &&
+      target.matches("[data-cell]") &&
+      (document.activeElement === document.body || !document.activeElement)
+    ) {
+      focusCell(document.getElementById(target.id));
+    }
+  });
+})();

@@ -52,6 +52,10 @@ def _url(name, org, *args):
     return reverse(name, args=[org.slug, *args])
 
 
+def _activity(journey_map, verb):
+    return Activity.objects.get(map=journey_map, object_kind="card", verb=verb)
+
+
 def _texts(stage, lane):
     return list(
         Card.objects.filter(stage=stage, lane=lane)
@@ -470,7 +474,7 @@ def test_delete_asks_then_deletes(dave_client, org, trip, stages, text_lane):
     assert f'id="cell-{text_lane.pk}-{stages[0].pk}"'.encode() in response.content
     assert response["HX-Trigger"] == "evidence-changed"
     assert not Card.objects.exists()
-    assert Activity.objects.get(map=trip, object_kind="card", verb="delete").before == "Bye"
+    assert _activity(trip, "delete").before == "Bye"
 
 
 def test_delete_of_a_changed_card_asks_again(
@@ -610,7 +614,7 @@ def test_keyboard_moves_up_down_left_right(dave_client, org, trip, stages, text_
     # At the first stage already: nothing moves.
     assert dave_client.post(url, {"direction": "left"}, **HTMX).status_code == 200
     assert _texts(stages[0], text_lane) == ["b"]
-    assert Activity.objects.filter(map=trip, object_kind="card", verb="move").count() == 3
+    assert Activity.objects.filter(map=trip, verb="move").count() == 3
 
 
 # ---- Evidence --------------------------------------------------------------
@@ -629,7 +633,7 @@ def test_cite_a_finding_turns_the_card_validated(
     assert b"is-validated" in response.content
     assert response["HX-Trigger"] == "evidence-changed"
     assert list(card.findings.all()) == [finding]
-    assert Activity.objects.get(map=trip, object_kind="card", verb="cite").after == finding.statement
+    assert _activity(trip, "cite").after == finding.statement
     # And uncite.
     response = dave_client.post(url, {"version": 2}, **HTMX)
     assert b"is-assumption" in response.content
