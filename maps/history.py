@@ -91,7 +91,8 @@ KINDS = {
 @functools.cache
 def _title_labels() -> frozenset:
     """ "Title" in every language: a stage edit that only renamed it says so."""
-    labels = set()
+    # The two we ship, also when the catalogue is not compiled.
+    labels = {"Title", "Titel"}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             labels.add(_("Title"))
