@@ -243,3 +243,21 @@ def test_cite_a_finding_and_the_card_turns_validated(new_context, alice, org, tr
     expect(item).to_have_class("map-card card-kind-pains is-validated")
     expect(item.locator(".evidence-badge")).to_contain_text("1 finding")
     assert list(card.findings.all()) == [finding]
+
+
+def test_the_demo_canvas_shows_the_channel_mix(new_context, alice, org):
+    from maps.demo import seed_maps
+    from maps.models import JourneyMap
+
+    seed_research(org)
+    seed_maps(org, alice)
+    journey_map = JourneyMap.objects.get(title="Bezoek aan de podotherapeut")
+    page = new_context(alice, locale="nl-NL").new_page()
+    page.goto(journey_map.get_absolute_url())
+    touchpoints = journey_map.cards.filter(lane__kind=LaneKind.TOUCHPOINTS)
+    channels = {card.channel for card in touchpoints if card.channel}
+    for channel in channels:
+        expect(page.locator(f".channel.ch-{channel}").first).to_be_attached()
+    _shot(page, "cards-demo-canvas")
+    page.locator(".canvas-scroll").evaluate("el => { el.scrollLeft = 900; }")
+    _shot(page, "cards-demo-canvas-right")
