@@ -1,7 +1,8 @@
 // The emotion lane: one key press sets a feeling. On a focused emotion cell
 // (or anything inside it) 1-5 press the face from very negative to very
 // positive, 0 or Delete presses "clear"; ←/→, Home and End move between the
-// faces of one persona. The faces are ordinary submit buttons (htmx posts them,
+// faces of one persona; Enter on the cell goes to the faces, Escape back to
+// the cell, where the canvas's arrow keys (canvas-cards.js) take over. The faces are ordinary submit buttons (htmx posts them,
 // a browser without script posts the form), so this file only adds keys and
 // puts the focus back after the lane is swapped. No inline handlers (CSP).
 "use strict";
@@ -45,6 +46,22 @@
       if (!emotion) return;
       const faces = Array.from(emotion.querySelectorAll("button[data-score]"));
       if (!faces.length) return; // read-only
+
+      // Enter on the cell goes into its first persona's faces; Escape comes back.
+      const cell = target.closest("[data-emotion-cell]");
+      if (event.key === "Enter" && target === cell) {
+        const face = emotion.querySelector('button[data-score][tabindex="0"]') || faces[0];
+        event.preventDefault();
+        event.stopPropagation();
+        face.focus();
+        return;
+      }
+      if (event.key === "Escape" && cell && target !== cell && target.closest("[data-emotion-scale]")) {
+        event.preventDefault();
+        event.stopPropagation();
+        cell.focus();
+        return;
+      }
 
       let press = null;
       if (/^[1-5]$/.test(event.key)) {
