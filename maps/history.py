@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 
 from journeymap.models import Membership
 from maps.access import get_map_for_member
-from maps.models import Activity, JourneyMap
+from maps.models import Action, Activity, Card, JourneyMap, Lane, Stage
 
 PAGE_SIZE = 50
 # Before/after texts longer than this show truncated, with the rest one click away.
@@ -182,6 +182,34 @@ def _people(journey_map: JourneyMap) -> list[dict]:
     return people
 
 
+# What an entry's object is called now, per kind: one query per kind on the page.
+LABELS = {
+    "stage": (Stage, "title"),
+    "lane": (Lane, "title"),
+    "card": (Card, "text"),
+    "action": (Action, "title"),
+}
+
+
+def _label_objects(journey_map: JourneyMap, entries) -> None:
+    """entry.label: the stage, lane, card or action it is about, as it is called now."""
+    wanted: dict[str, set] = {}
+    for entry in entries:
+        if entry.object_kind in LABELS and entry.object_id:
+            wanted.setdefault(entry.object_kind, set()).add(entry.object_id)
+    labels = {}
+    for kind, ids in wanted.items():
+        model, field = LABELS[kind]
+        labels.update(
+            model.objects.filter(map=journey_map, pk__in=ids).values_list("pk", field)
+        )
+    for entry in entries:
+        label = labels.get(entry.object_id, "")
+        # Said already by before/after (a card's text, a stage's new title).
+        shown = (entry.before, entry.after)
+        entry.label = "" if any(label in text for text in shown) else label
+
+
 def _query(params: dict) -> str:
     params = {k: v for k, v in params.items() if v not in (None, "")}
     return "?" + urlencode(params) if params else "?"
@@ -251,7 +279,10 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     entries = list(entries[: PAGE_SIZE + 1])
     more = len(entries) > PAGE_SIZE
     entries = entries[:PAGE_SIZE]
+    _label_objects(journey_map, entries)
+    now = timezone.now()
     for entry in entries:
+        entry.just_now = now - entry.created < timedelta(minutes=1)
         entry.gone = entry.user_id not in names
         entry.who = _("someone who has left") if entry.gone else names[entry.user_id]
         entry.is_me = entry.user_id == request.user.pk
@@ -285,7 +316,7 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         "quick_choices": _quick_choices(request, people, active),
         "history_url": url,
         "overlay": overlay,
-        "now": timezone.now(),
+        "now": now,
     }
     if request.htmx:
         partial = "entries" if older is not None else "panel"

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from journeymap.models import Membership
 from maps.history import PAGE_SIZE, describe
-from maps.models import Activity, Stage, map_create_from_template, record
+from maps.models import (
+    Action,
+    Activity,
+    Card,
+    Stage,
+    map_create_from_template,
+    record,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -29,10 +36,10 @@ def _rename(journey_map, user, before, after):
 def test_it_lists_changes_newest_first_with_before_and_after(
     alice_client, journey_map, alice, dave
 ):
-    _rename(journey_map, alice, "Need", "Behoefte")
-    _rename(journey_map, dave, "Behoefte", "Eerste klacht")
+    _rename(journey_map, alice, "first-name", "second-name")
+    _rename(journey_map, dave, "second-name", "third-name")
     body = alice_client.get(_url(journey_map)).content.decode()
-    assert body.index("Eerste klacht") < body.index("Need")
+    assert body.index("third-name") < body.index("first-name")
     assert "changed stage" in body
     assert "created the map" in body
     assert '<time datetime="' in body
@@ -166,16 +173,37 @@ def test_it_shows_a_page_at_a_time(alice_client, journey_map, alice):
 def test_the_query_count_does_not_grow_with_the_history(
     alice_client, journey_map, alice, dave, django_assert_num_queries
 ):
+    stage = journey_map.stages.first()
+    lane = journey_map.lanes.first()
+    card = Card.objects.create(map=journey_map, stage=stage, lane=lane, text="Kaart")
+    action = Action.objects.create(map=journey_map, stage=stage, title="Bellen")
+    objects = [stage, lane, card, action]
+
+    def change(i):
+        user = dave if i % 2 else alice
+        record(journey_map, user, "status", objects[i % 4], f"b{i}", f"a{i}")
+
     def count():
-        # session, user, membership, map, people, entries
-        with django_assert_num_queries(6):
+        # session, user, membership, map, people, entries, and the names of
+        # the stages, lanes, cards and actions they are about
+        with django_assert_num_queries(10):
             alice_client.get(_url(journey_map), **HTMX)
 
     alice_client.get(_url(journey_map))  # the session remembers the organisation
+    for i in range(4):
+        change(i)
     count()
     for i in range(80):
-        _rename(journey_map, dave if i % 2 else alice, f"b{i}", f"a{i}")
+        change(i)
     count()
+
+
+def test_entries_name_what_they_are_about(alice_client, journey_map, alice):
+    stage = journey_map.stages.first()
+    action = Action.objects.create(map=journey_map, stage=stage, title="Bellen")
+    record(journey_map, alice, "status", action, "status: open", "status: done")
+    body = alice_client.get(_url(journey_map)).content.decode()
+    assert 'changed action status <q class="history-object">Bellen</q>' in body
 
 
 def test_an_empty_filter_result_says_so(alice_client, journey_map, dave):
