@@ -159,3 +159,26 @@ def test_the_evidence_row_shows_the_share_and_follows_changes(
         card.findings.add(finding)
     page.evaluate("() => document.body.dispatchEvent(new Event('evidence-changed'))")
     expect(row.locator(".evidence-corner")).to_contain_text("75% validated")
+
+
+def test_a_viewer_reads_the_lane_without_buttons(new_context, bob, alice, org):
+    journey_map = map_create_from_template(org, alice, "Podiatrist", "five_phases")
+    stages = list(journey_map.stages.all())
+    for stage, score, note in [
+        (stages[0], -1, "Pain for weeks"),
+        (stages[1], 1, ""),
+        (stages[2], 2, "Booked online in a minute"),
+        (stages[4], -2, "Insoles hurt"),
+    ]:
+        Emotion.objects.create(map=journey_map, stage=stage, score=score, note=note)
+    page = new_context(bob).new_page()
+    page.goto(journey_map.get_absolute_url())
+    lane = page.locator(".lane-emotion")
+    expect(lane.get_by_text("Booked online in a minute")).to_be_visible()
+    expect(lane.locator(".emotion-read", has_text="Very positive")).to_be_visible()
+    expect(lane.get_by_role("button")).to_have_count(0)
+    svg = _cell(page, stages[2]).locator("svg.curve")
+    expect(svg).to_have_accessible_name(
+        "Emotion in Purchase: The customer: very positive"
+    )
+    _shot(page, "emotions-viewer", lane)
