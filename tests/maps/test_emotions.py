@@ -404,3 +404,21 @@ def test_the_evidence_row_access(carol_client, bob_client, trip):
     assert carol_client.get(url, **HTMX).status_code == 404
     assert bob_client.get(url, **HTMX).status_code == 200
     assert bob_client.get(url).status_code == 302  # a page without htmx: the map
+
+
+def test_a_second_emotion_lane_follows_out_of_band(alice_client, trip):
+    first = _lane(trip)
+    second = Lane.objects.create(
+        map=trip, title="Feelings again", kind=LaneKind.EMOTION, position=99
+    )
+    stage = trip.stages.first()
+    data = {"score": "1", "lane": second.pk}
+    response = alice_client.post(_set_url(trip, stage), data, **HTMX)
+    content = response.content.decode()
+    assert response["HX-Retarget"] == f"#lane-{second.pk}"
+    assert content.lstrip().startswith(
+        f'<tr class="lane lane-emotion" id="lane-{second.pk}"'
+    )
+    assert (
+        f'id="lane-{first.pk}" data-lane-id="{first.pk}" hx-swap-oob="true"' in content
+    )
