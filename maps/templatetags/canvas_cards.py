@@ -20,3 +20,17 @@ def card_choices() -> dict:
     from maps.models import Channel, Impact
 
     return {"channels": Channel.choices, "impacts": Impact.choices}
+
+
+@register.simple_tag(name="card_kit")
+def card_kit_tag(org_slug, map_pk) -> dict:
+    """URL prefixes and labels for the cards of one map (maps.cards.card_kit)."""
+    from maps.cards import card_kit
+
+    return card_kit(org_slug, map_pk)
+
+
+@register.filter
+def card_url(prefix: str, pk) -> str:
+    """`kit.card|card_url:card.pk`: the card's URL prefix, built once per card."""
+    return f"{prefix}{pk}/"

@@ -4,8 +4,9 @@
 //   [data-cell]            a focusable cell (roving tabindex: one cell of the
 //                          canvas is in the tab order; arrow keys move focus
 //                          between cells and the cards in them);
-//   [data-cell-add]        the cell's <details> "+ Add" form: Enter on a cell
-//                          opens it, Escape / [data-add-cancel] closes it;
+//   [data-cell-add-open]   the cell's quiet "+ Add" link: fetches the cell with
+//                          its add form open; Enter on a cell presses it;
+//   [data-cell-add]        that form: Escape / [data-add-cancel] closes it;
 //   [data-card]            Enter edits it ([data-card-edit]), Delete asks to
 //                          delete it, Alt+←/→ presses [data-move="left|right"]
 //                          (to the neighbouring stage).
@@ -70,48 +71,34 @@
   }
 
   function openAdd(cell) {
-    const details = cell.querySelector("[data-cell-add]");
-    if (!details) return false;
-    details.open = true;
-    const input = details.querySelector("[data-card-input]");
-    if (input) input.focus();
+    const form = cell.querySelector("[data-cell-add]");
+    if (form) {
+      const input = form.querySelector("[data-card-input]");
+      if (input) input.focus();
+      return true;
+    }
+    // The form comes from the server (cells stay light without it).
+    const open = cell.querySelector("[data-cell-add-open]");
+    if (!open) return false;
+    open.click();
     return true;
   }
 
-  function closeAdd(details) {
-    const input = details.querySelector("[data-card-input]");
-    if (input) input.value = "";
-    details.querySelectorAll(".cell-error").forEach(function (el) {
-      el.remove();
-    });
-    details.open = false;
-    focusCell(details.closest("[data-cell]"));
+  function closeAdd(form) {
+    const cell = form.closest("[data-cell]");
+    form.remove();
+    focusCell(cell);
   }
-
-  // Opening "+ Add" with the mouse puts the caret in the text box.
-  document.addEventListener(
-    "toggle",
-    function (event) {
-      const details = event.target;
-      if (!(details instanceof Element) || !details.matches("[data-cell-add]")) return;
-      if (details.open) {
-        const input = details.querySelector("[data-card-input]");
-        if (input && document.activeElement !== input) input.focus();
-        makeCurrent(details.closest("[data-cell]"));
-      }
-    },
-    true
-  );
 
   document.addEventListener("click", function (event) {
     const target = event.target;
     if (!(target instanceof Element)) return;
     const cancel = target.closest("[data-add-cancel]");
     if (cancel) {
-      const details = cancel.closest("[data-cell-add]");
-      if (details) {
+      const form = cancel.closest("[data-cell-add]");
+      if (form) {
         event.preventDefault();
-        closeAdd(details);
+        closeAdd(form);
       }
     }
   });
