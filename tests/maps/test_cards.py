@@ -675,3 +675,26 @@ def test_detail_fragment_shows_the_card(alice_client, org, trip, stages, text_la
     response = alice_client.get(_url("card_detail", org, card.pk), **HTMX)
     assert response.status_code == 200
     assert f'id="card-{card.pk}"'.encode() in response.content
+
+
+def test_cell_fragment_opens_the_add_form(dave_client, org, trip, stages, touch_lane):
+    url = _url("card_cell", org, trip.pk, stages[0].pk, touch_lane.pk)
+    closed = dave_client.get(url, **HTMX).content.decode()
+    assert 'name="text"' not in closed and "data-cell-add-open" in closed
+    opened = dave_client.get(url + "?add", **HTMX).content.decode()
+    assert 'name="text"' in opened and 'name="channel"' in opened
+
+
+def test_pages_without_javascript(dave_client, org, trip, stages, text_lane):
+    card = _card(trip, stages[0], text_lane, "Plain")
+    response = dave_client.get(_url("card_edit", org, card.pk))
+    assert response.status_code == 200
+    assert b'name="text"' in response.content
+    response = dave_client.get(_url("card_delete", org, card.pk))
+    assert b"Delete this card?" in response.content
+    response = dave_client.post(
+        _url("card_edit", org, card.pk), {"text": "Saved plainly", "version": 1}
+    )
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.text == "Saved plainly"
