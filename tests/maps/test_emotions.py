@@ -387,8 +387,9 @@ def test_the_evidence_row_counts_validated_cards(
     assert response.status_code == 200
     assert "<strong>25%</strong> validated" in content
     assert "1 of 4 cards" in content
-    assert "1 of 2 cards validated" in content  # the first stage
-    assert "0 of 2 cards validated" in content  # the second: all assumptions
+    assert "<strong>50%</strong> · 1 of 2 cards" in content  # the first stage
+    assert "<strong>0%</strong> · 0 of 2 cards" in content  # the second: assumptions
+    assert content.count("is-unvalidated") == 1
     assert content.count("No cards") == 3
 
 
