@@ -124,6 +124,13 @@
     );
     if (!emotion) return;
     if (emotion.querySelector("[autofocus]")) return; // the note editor has focus
+    // Someone else saved the note first: their text and yours are shown; start there.
+    const conflict = emotion.querySelector("[data-card-conflict]");
+    if (conflict) {
+      const first = conflict.querySelector("a, button");
+      if (first) first.focus();
+      return;
+    }
     let into = null;
     if (wanted.note) into = emotion.querySelector(".emotion-note-edit");
     if (!into) {

@@ -182,3 +182,28 @@ def test_a_viewer_reads_the_lane_without_buttons(new_context, bob, alice, org):
         "Emotion in Purchase: The customer: very positive"
     )
     _shot(page, "emotions-viewer", lane)
+
+
+def test_a_note_edited_meanwhile_shows_a_conflict(new_context, alice, chairs):
+    journey_map, frank, _ingrid = chairs
+    stage = journey_map.stages.first()
+    feeling = Emotion.objects.create(
+        map=journey_map, stage=stage, persona=frank, score=-1, note="Slow"
+    )
+    page = new_context(alice).new_page()
+    page.goto(journey_map.get_absolute_url())
+    cell = _cell(page, stage)
+    cell.get_by_role("link", name="Edit the note of Facilitair Frank").click()
+    box = cell.get_by_role("textbox")
+    box.fill("Mine: too slow")
+    # Someone else saves first.
+    Emotion.objects.filter(pk=feeling.pk).update(note="Theirs: slow", version=2)
+    box.press("Enter")
+    conflict = cell.locator(".card-conflict")
+    expect(conflict).to_contain_text("Theirs: slow")
+    expect(conflict).to_contain_text("Mine: too slow")
+    _shot(page, "emotions-conflict", page.locator(".lane-emotion"))
+    conflict.get_by_role("button", name="Overwrite with mine").click()
+    expect(cell.get_by_text("Mine: too slow")).to_be_visible()
+    expect(cell.locator(".card-conflict")).to_have_count(0)
+    assert Emotion.objects.get().note == "Mine: too slow"
