@@ -207,3 +207,15 @@ def test_a_note_edited_meanwhile_shows_a_conflict(new_context, alice, chairs):
     expect(cell.get_by_text("Mine: too slow")).to_be_visible()
     expect(cell.locator(".card-conflict")).to_have_count(0)
     assert Emotion.objects.get().note == "Mine: too slow"
+
+
+def test_a_face_for_a_stage_deleted_meanwhile_says_so(new_context, alice, chairs):
+    journey_map, _frank, _ingrid = chairs
+    stage = journey_map.stages.last()
+    page = new_context(alice).new_page()
+    page.goto(journey_map.get_absolute_url())
+    cell = _cell(page, stage)
+    stage.delete()
+    cell.get_by_role("button", name="Facilitair Frank: positive").click()
+    expect(cell.get_by_role("alert")).to_contain_text("Someone else deleted this")
+    assert not Emotion.objects.exists()
