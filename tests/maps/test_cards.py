@@ -698,3 +698,18 @@ def test_pages_without_javascript(dave_client, org, trip, stages, text_lane):
     assert response.status_code == 302
     card.refresh_from_db()
     assert card.text == "Saved plainly"
+
+
+def test_kept_card_html_follows_the_card_and_the_reader(
+    alice_client, bob_client, trip, stages, text_lane
+):
+    card = _card(trip, stages[0], text_lane, "First words")
+    url = trip.get_absolute_url()
+    assert "First words" in alice_client.get(url).content.decode()
+    # Even a change that does not bump the version shows at once.
+    Card.objects.filter(pk=card.pk).update(text="Second words")
+    page = alice_client.get(url).content.decode()
+    assert "Second words" in page and "First words" not in page
+    assert f"cards/{card.pk}/edit/" in page
+    # A viewer never gets the editor's card (with its tools).
+    assert f"cards/{card.pk}/edit/" not in bob_client.get(url).content.decode()
