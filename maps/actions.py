@@ -230,7 +230,7 @@ class BoardFilterForm(forms.Form):
     )
 
     def __init__(self, *args, members, maps, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["owner"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
