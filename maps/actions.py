@@ -866,7 +866,8 @@ def action_board(request: HttpRequest, org_slug: str) -> HttpResponse:
         next_url=request.get_full_path(),
     )
     if request.htmx and not request.htmx.boosted:
-        return render(request, "maps/actions/board.html#results", ctx)
+        # The list, and the All / My actions tabs out of band.
+        return render(request, "maps/actions/board.html#results", {**ctx, "oob": True})
     return render(request, "maps/actions/board.html", ctx)
 
 

@@ -538,6 +538,7 @@ def test_board_filter_with_htmx_returns_the_results_only(alice_client, org, boar
     assert content.lstrip().startswith('<div id="board-results"')
     assert "Finished" in content
     assert "<html" not in content
+    assert 'id="board-tabs" class="board-tabs"' in content  # out of band
 
 
 def test_board_links_to_the_action_on_its_map(alice_client, org, board):
