@@ -652,3 +652,28 @@ def test_member_who_left_still_shows_but_cannot_be_picked(
 
 def test_lane_kind_exists_on_templates(trip):
     assert trip.lanes.filter(kind=LaneKind.ACTIONS).exists()
+
+
+def test_edit_and_delete_work_as_pages_without_js(alice_client, org, trip, stage):
+    action = make_action(trip, stage, title="Paged")
+    url = _url("action_edit", org, trip.pk, action.pk)
+    response = alice_client.get(url)
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    response = alice_client.post(url, _edit_data(action, title="Paged and saved"))
+    assert response["Location"] == f"{trip.get_absolute_url()}#action-{action.pk}"
+    url = _url("action_delete", org, trip.pk, action.pk)
+    assert b"Delete this action?" in alice_client.get(url).content
+    response = alice_client.post(url, {"version": 2})
+    assert response["Location"] == f"{trip.get_absolute_url()}#actions-{stage.pk}"
+    assert not Action.objects.exists()
+
+
+def test_actions_whose_stage_was_deleted_still_show(alice_client, org, trip, stage):
+    action = make_action(trip, stage, title="Homeless")
+    stage.delete()
+    action.refresh_from_db()
+    assert action.stage is None
+    content = alice_client.get(trip.get_absolute_url()).content.decode()
+    assert "Actions without a stage" in content
+    assert f'id="action-{action.pk}"' in content

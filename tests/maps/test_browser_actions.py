@@ -124,3 +124,23 @@ def test_delete_an_action_after_confirming(new_context, alice, org):
     card.get_by_role("button", name="Delete").click()
     expect(page.locator(f"#action-{action.pk}")).to_have_count(0)
     assert not Action.objects.exists()
+
+
+def test_the_demo_board_and_lane_read_well(new_context, alice, org):
+    from maps.demo import seed_maps
+    from research.demo import seed_research
+
+    seed_research(org)
+    seed_maps(org, alice)
+    page = new_context(alice, locale="nl-NL").new_page()
+    page.goto(f"/o/{org.slug}/actions/")
+    expect(page.locator(".board-row").first).to_be_visible()
+    assert (
+        page.locator(".board-row").count()
+        == Action.objects.exclude(map__status="archived").count()
+    )
+    _shot(page, "actions-demo-board")
+    first = Action.objects.filter(stage__isnull=False).first()
+    page.goto(first.map.get_absolute_url() + f"#action-{first.pk}")
+    expect(page.locator(f"#action-{first.pk}")).to_be_in_viewport()
+    _shot(page, "actions-demo-lane", full_page=False)
