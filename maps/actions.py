@@ -514,10 +514,13 @@ def _moved_response(request, membership, journey_map, action, old_stage_id):
     """The action went to another stage: both cells are redrawn."""
     response = HttpResponse()
     parts = []
+    stages = Stage.objects.filter(
+        map=journey_map, pk__in=[old_stage_id, action.stage_id]
+    ).in_bulk()
     for stage_id in (old_stage_id, action.stage_id):
-        if stage_id is None:
+        stage = stages.get(stage_id)
+        if stage is None:
             continue
-        stage = Stage.objects.get(pk=stage_id)
         ctx = _ctx(
             membership,
             journey_map,
@@ -531,8 +534,9 @@ def _moved_response(request, membership, journey_map, action, old_stage_id):
         )
         parts.append(render(request, "maps/actions/lane.html#cell", ctx).content)
     response.content = b"".join(parts)
-    # The card itself has left its place: the out-of-band cells do the work.
-    response["HX-Reswap"] = "none"
+    # The out-of-band cells do the work. An action without a stage (its stage
+    # was deleted) sat in its own row, not in a cell: that card goes.
+    response["HX-Reswap"] = "none" if old_stage_id is not None else "delete"
     return response
 
 

@@ -677,3 +677,19 @@ def test_actions_whose_stage_was_deleted_still_show(alice_client, org, trip, sta
     content = alice_client.get(trip.get_absolute_url()).content.decode()
     assert "Actions without a stage" in content
     assert f'id="action-{action.pk}"' in content
+
+
+def test_card_and_status_fragments_query_counts(
+    alice_client, org, trip, stage, dave, django_assert_num_queries
+):
+    action = make_action(trip, stage, owner=dave)
+    card_url = _url("action_card", org, trip.pk, action.pk)
+    alice_client.get(card_url, **HX)
+    # session, user, membership, map, action
+    with django_assert_num_queries(5):
+        alice_client.get(card_url, **HX)
+    url = _url("action_status", org, trip.pk, action.pk)
+    # ... + savepoint, update, map revision, reload map, activity, release, reload
+    with django_assert_num_queries(12):
+        response = alice_client.post(url, {"status": "done", "version": 1}, **HX)
+    assert response.status_code == 200
