@@ -171,7 +171,7 @@ class ActionForm(VersionForm):
         "evaluation",
     )
 
-    def __init__(self, *args, journey_map, organisation, stage=None, **kwargs):
+    def __init__(self, *args, journey_map, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.journey_map = journey_map
         self.fields["owner"] = _owner_field(organisation)
@@ -184,21 +184,19 @@ class ActionForm(VersionForm):
                 "invalid_choice": gettext_lazy("Pick a stage of this map.")
             },
         )
-        # The cards offered are those of the action's stage; any card of the
-        # map is accepted and then checked against the chosen stage in clean().
+        # Every card of the map is offered, but only those of the chosen stage
+        # show (static/js/actions.js follows a change of stage); clean() checks.
         self.fields["card"] = forms.ModelChoiceField(
-            queryset=Card.objects.filter(map=journey_map).select_related("lane"),
+            queryset=Card.objects.filter(map=journey_map),
             label=gettext_lazy("About the card"),
             required=False,
             empty_label=gettext_lazy("No card in particular"),
             error_messages={"invalid_choice": gettext_lazy("Pick a card of this map.")},
         )
         self.card_choices = list(
-            Card.objects.filter(map=journey_map, stage=stage)
+            Card.objects.filter(map=journey_map)
             .select_related("lane")
-            .order_by("lane__position", "position")
-            if stage is not None
-            else []
+            .order_by("stage__position", "lane__position", "position")
         )
         self.order_fields(self.FIELDS)
 
@@ -452,7 +450,8 @@ def _edit_form(membership, journey_map, action, data=None) -> ActionForm:
         initial=initial,
         journey_map=journey_map,
         organisation=membership.organisation,
-        stage=action.stage,
+        # Several actions may be open for editing on one canvas.
+        auto_id=f"action-{action.pk}-%s",
     )
 
 

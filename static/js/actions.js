@@ -21,3 +21,20 @@
     if (select) select.focus();
   });
 })();
+
+// In the action form, the "About the card" select offers the cards of the
+// chosen stage only; a card of the stage left behind is unselected.
+(function () {
+  document.addEventListener("change", function (event) {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || select.name !== "stage") return;
+    const form = select.closest("form");
+    const cards = form && form.querySelector("select[data-action-cards]");
+    if (!cards) return;
+    Array.from(cards.options).forEach(function (option) {
+      if (!option.dataset.stage) return;
+      option.hidden = option.dataset.stage !== select.value;
+      if (option.hidden && option.selected) cards.value = "";
+    });
+  });
+})();

@@ -693,3 +693,16 @@ def test_card_and_status_fragments_query_counts(
     with django_assert_num_queries(12):
         response = alice_client.post(url, {"status": "done", "version": 1}, **HX)
     assert response.status_code == 200
+
+
+def test_edit_form_shows_the_cards_of_the_actions_stage(alice_client, org, trip):
+    first, second = list(trip.stages.all())[:2]
+    lane = trip.lanes.first()
+    here = Card.objects.create(map=trip, stage=first, lane=lane, text="Here")
+    there = Card.objects.create(map=trip, stage=second, lane=lane, text="There")
+    action = make_action(trip, first)
+    response = alice_client.get(_url("action_edit", org, trip.pk, action.pk), **HX)
+    content = response.content.decode()
+    assert f'value="{here.pk}" data-stage="{first.pk}">' in content
+    assert f'value="{there.pk}" data-stage="{second.pk}" hidden>' in content
+    assert f'id="action-{action.pk}-title"' in content
