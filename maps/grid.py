@@ -11,8 +11,10 @@ stage) are counted from the cards already loaded: no extra query.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from maps.models import (
@@ -111,6 +113,25 @@ class Series:
     def key(self) -> str:
         return str(self.persona.pk) if self.persona is not None else ""
 
+    @cached_property
+    def swatch(self) -> str:
+        """A short piece of the line with its marker, for legends (decorative)."""
+        dash = format_html(' stroke-dasharray="{}"', self.dash) if self.dash else ""
+        fill = "#ffffff" if self.hollow else self.colour
+        return format_html(
+            '<svg class="curve-swatch" width="34" height="12" viewBox="0 0 34 12" '
+            'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+            '<line x1="2" y1="6" x2="32" y2="6" stroke="{}" stroke-width="3" '
+            'stroke-linecap="round"{}/><circle cx="17" cy="6" r="{}" stroke="{}" '
+            'stroke-width="{}" fill="{}"/></svg>',
+            self.colour,
+            dash,
+            "3.5" if self.hollow else "4",
+            self.colour,
+            "2.5" if self.hollow else "1.5",
+            fill,
+        )
+
 
 @dataclass
 class CurvePoint:
@@ -130,6 +151,24 @@ class CurvePoint:
     @property
     def y(self) -> int | None:
         return score_y(self.score) if self.emotion is not None else None
+
+    # Coordinates as text ("47", "62.5"): SVG wants a dot whatever the language,
+    # and strings skip the template engine's number localisation.
+    @property
+    def cx(self) -> str:
+        return f"{self.x:g}"
+
+    @property
+    def cy(self) -> str:
+        return f"{self.y:g}" if self.y is not None else ""
+
+    @property
+    def left_y(self) -> str:
+        return f"{self.left:g}" if self.left is not None else ""
+
+    @property
+    def right_y(self) -> str:
+        return f"{self.right:g}" if self.right is not None else ""
 
     @property
     def label(self) -> str:

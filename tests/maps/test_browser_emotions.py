@@ -77,14 +77,14 @@ def test_set_emotions_by_click_and_key_and_see_the_curve(new_context, alice, cha
     line = page.locator(
         f'[data-stage-id="{stages[0].pk}"] g[data-series="{frank.pk}"] .curve-out'
     )
-    expect(line).to_have_attribute("y2", "60.0%")
+    expect(line).to_have_attribute("y2", "60%")
     # Focus stays on Frank's faces in that cell, so the next key keeps working.
     expect(
         second.get_by_role("button", name="Facilitair Frank: positive")
     ).to_be_focused()
     page.keyboard.press("5")
     expect(_point(page, stages[1], frank)).to_have_attribute("cy", "10%")
-    expect(line).to_have_attribute("y2", "50.0%")
+    expect(line).to_have_attribute("y2", "50%")
 
     # Ingrid in the third stage, then cleared again with 0.
     third = _cell(page, stages[2])
@@ -99,6 +99,9 @@ def test_set_emotions_by_click_and_key_and_see_the_curve(new_context, alice, cha
     fourth.focus()
     page.keyboard.press("2")
     expect(_point(page, stages[3], frank)).to_have_attribute("cy", "70%")
+    expect(
+        fourth.get_by_role("button", name="Facilitair Frank: negative")
+    ).to_be_focused()
     page.keyboard.press("Escape")  # from the faces back to the cell
     expect(fourth).to_be_focused()
     page.keyboard.press("Delete")
