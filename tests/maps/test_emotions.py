@@ -423,3 +423,14 @@ def test_a_second_emotion_lane_follows_out_of_band(alice_client, trip):
     assert (
         f'id="lane-{first.pk}" data-lane-id="{first.pk}" hx-swap-oob="true"' in content
     )
+
+
+def test_without_htmx_the_note_is_a_page_and_saving_goes_back(alice_client, feeling):
+    response = alice_client.get(_note_url(feeling))
+    assert response.status_code == 200
+    assert 'value="Long wait"' in response.content.decode()
+    data = {"note": "Better now", "version": feeling.version}
+    response = alice_client.post(_note_url(feeling), data)
+    assert response["Location"] == feeling.map.get_absolute_url()
+    feeling.refresh_from_db()
+    assert feeling.note == "Better now"
