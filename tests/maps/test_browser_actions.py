@@ -119,11 +119,23 @@ def test_delete_an_action_after_confirming(new_context, alice, org):
     page = new_context(alice).new_page()
     page.goto(trip.get_absolute_url())
     card = page.locator(f"#action-{action.pk}")
+    # Alt+↓ on a focused card moves it down its cell; focus stays on it.
+    Action.objects.create(map=trip, stage=stage, title="Keep me", position=1)
+    page.reload()
+    card.focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator(f"#actions-{stage.pk} .action-card").last).to_contain_text(
+        "Remove me"
+    )
+    assert list(stage.actions.values_list("title", flat=True)) == [
+        "Keep me",
+        "Remove me",
+    ]
     card.get_by_role("link", name="Delete Remove me").click()
     expect(card).to_contain_text("Delete this action?")
     card.get_by_role("button", name="Delete").click()
     expect(page.locator(f"#action-{action.pk}")).to_have_count(0)
-    assert not Action.objects.exists()
+    assert list(Action.objects.values_list("title", flat=True)) == ["Keep me"]
 
 
 def test_the_demo_board_and_lane_read_well(new_context, alice, org):
