@@ -156,3 +156,32 @@ def test_the_demo_board_and_lane_read_well(new_context, alice, org):
     page.goto(first.map.get_absolute_url() + f"#action-{first.pk}")
     expect(page.locator(f"#action-{first.pk}")).to_be_in_viewport()
     _shot(page, "actions-demo-lane", full_page=False)
+
+
+def test_two_people_edit_one_action_and_nothing_is_lost(new_context, alice, dave, org):
+    trip = map_create_from_template(org, alice, "Trip", "aida")
+    action = Action.objects.create(
+        map=trip, stage=trip.stages.first(), title="Phone back"
+    )
+    pages = [new_context(user).new_page() for user in (alice, dave)]
+    for page in pages:
+        page.goto(trip.get_absolute_url())
+        page.locator(f"#action-{action.pk}").get_by_role(
+            "link", name="Phone back", exact=True
+        ).click()
+    mine, theirs = (p.locator(f"#action-{action.pk}") for p in pages)
+    theirs.get_by_label("Title").fill("Phone back within four hours")
+    theirs.get_by_role("button", name="Save").click()
+    expect(theirs).to_contain_text("Phone back within four hours")
+    mine.get_by_label("Title").fill("Phone back the same day")
+    mine.get_by_role("button", name="Save").click()
+    expect(mine).to_contain_text("Someone else changed this")
+    expect(mine).to_contain_text("Phone back within four hours")
+    expect(mine).to_contain_text("Phone back the same day")
+    _shot(pages[0], "actions-conflict")
+    mine.get_by_role("button", name="Overwrite with mine").click()
+    expect(pages[0].locator(f"#action-{action.pk} .action-title")).to_have_text(
+        "Phone back the same day"
+    )
+    action.refresh_from_db()
+    assert (action.title, action.version) == ("Phone back the same day", 3)
