@@ -706,3 +706,11 @@ def test_edit_form_shows_the_cards_of_the_actions_stage(alice_client, org, trip)
     assert f'value="{here.pk}" data-stage="{first.pk}">' in content
     assert f'value="{there.pk}" data-stage="{second.pk}" hidden>' in content
     assert f'id="action-{action.pk}-title"' in content
+
+
+def test_a_too_long_title_is_refused(alice_client, org, trip, stage):
+    url = _url("action_add", org, trip.pk, stage.pk)
+    response = alice_client.post(url, {"title": "x" * 151}, **HX)
+    assert response.status_code == 422
+    assert b"Keep the title to 150 characters." in response.content
+    assert not Action.objects.exists()
