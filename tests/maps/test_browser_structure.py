@@ -1,0 +1,194 @@
+"""The canvas's frame in a real Chromium: stages, lanes and the compact zoom."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from maps.models import JourneyMap, map_create_from_template
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Set MAPS_SCREENSHOTS=/some/dir to keep screenshots of the pages for review.
+SHOTS = os.environ.get("MAPS_SCREENSHOTS")
+
+
+def _shot(page, name, full_page=False):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=full_page)
+
+
+def _stages(journey_map) -> list[str]:
+    return list(journey_map.stages.values_list("title", flat=True))
+
+
+def _titles(page) -> list[str]:
+    return page.locator("th[data-stage-id] .stage-title").all_inner_texts()
+
+
+@pytest.fixture
+def trip(org, alice):
+    return map_create_from_template(org, alice, "Podiatrist visit", "five_phases")
+
+
+def _open(new_context, user, journey_map):
+    page = new_context(user).new_page()
+    page.goto(journey_map.get_absolute_url())
+    expect(page.get_by_role("region", name="Journey map canvas")).to_be_visible()
+    return page
+
+
+def test_insert_a_stage_between_two_and_rename_it(new_context, alice, trip):
+    page = _open(new_context, alice, trip)
+    _shot(page, "structure-canvas")
+    page.get_by_role("columnheader", name="Consideration").hover()
+    _shot(page, "structure-hover")
+    page.get_by_role("button", name="Insert a stage after Consideration").click()
+    title = page.get_by_label("Title", exact=True)
+    expect(title).to_be_focused()
+    expect(title).to_have_value("New stage")
+    _shot(page, "structure-insert")
+    title.fill("Booking")
+    page.get_by_label("Customer's goal").fill("An appointment this week")
+    page.get_by_label("Customer's goal").press("Enter")
+    expect(
+        page.locator(".stage-goal", has_text="An appointment this week")
+    ).to_be_visible()
+    assert _titles(page) == [
+        "Awareness",
+        "Consideration",
+        "Booking",
+        "Purchase",
+        "Use and experience",
+        "Loyalty and advocacy",
+    ]
+    assert _stages(trip)[2] == "Booking"
+    # Focus returns to the header's edit control.
+    expect(page.get_by_role("link", name="Edit stage Booking")).to_be_focused()
+
+    # Rename another; Escape cancels, Enter saves.
+    page.get_by_role("columnheader", name="Purchase").hover()
+    page.get_by_role("link", name="Edit stage Purchase").click()
+    page.get_by_label("Title", exact=True).fill("Never mind")
+    page.get_by_label("Title", exact=True).press("Escape")
+    expect(page.locator(".stage-title", has_text="Purchase")).to_be_visible()
+    page.get_by_role("link", name="Edit stage Purchase").click()
+    page.get_by_label("Title", exact=True).fill("Buying insoles")
+    page.get_by_label("Title", exact=True).press("Enter")
+    expect(page.locator(".stage-title", has_text="Buying insoles")).to_be_visible()
+    assert _stages(trip)[3] == "Buying insoles"
+    _shot(page, "structure-renamed")
+
+
+def test_reorder_stages_by_keyboard_and_by_dragging(new_context, alice, trip):
+    page = _open(new_context, alice, trip)
+    page.get_by_role("link", name="Edit stage Purchase").focus()
+    page.keyboard.press("Alt+ArrowLeft")
+    expect(page.locator("th[data-stage-id] .stage-title").nth(1)).to_have_text(
+        "Purchase"
+    )
+    move_left = page.get_by_role("button", name="Move stage Purchase left")
+    expect(move_left).to_be_focused()
+    page.keyboard.press("Alt+ArrowLeft")
+    expect(page.locator("th[data-stage-id] .stage-title").first).to_have_text(
+        "Purchase"
+    )
+    page.keyboard.press("Alt+ArrowRight")
+    expect(page.locator("th[data-stage-id] .stage-title").nth(1)).to_have_text(
+        "Purchase"
+    )
+    assert _stages(trip)[:3] == ["Awareness", "Purchase", "Consideration"]
+
+    # Drag "Loyalty and advocacy" by its handle to the second place.
+    last = page.get_by_role("columnheader", name="Loyalty and advocacy")
+    last.hover()
+    handle = last.locator("[data-drag-handle]")
+    goal = page.get_by_role("columnheader", name="Awareness").bounding_box()
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    # Pass over each header on the way, as a hand would.
+    for title in ("Consideration", "Purchase"):
+        over = page.get_by_role("columnheader", name=title).bounding_box()
+        page.mouse.move(over["x"] + over["width"] / 2, over["y"] + 20, steps=10)
+    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + 20, steps=10)
+    page.mouse.move(goal["x"] + goal["width"] * 0.2, goal["y"] + 20, steps=10)
+    page.wait_for_timeout(200)  # let SortableJS settle on the new place
+    with page.expect_response("**/stages/reorder/") as info:
+        page.mouse.up()
+    expect(page.locator("th[data-stage-id] .stage-title").nth(1)).to_have_text(
+        "Loyalty and advocacy"
+    )
+    assert _stages(trip)[:2] == ["Awareness", "Loyalty and advocacy"]
+
+
+def test_add_hide_and_show_a_lane(new_context, alice, trip):
+    page = _open(new_context, alice, trip)
+    page.get_by_text("+ Add a lane").click()
+    page.get_by_label("Kind").select_option("text")
+    page.get_by_label("Title of the new lane").fill("Backstage")
+    _shot(page, "structure-add-lane")
+    page.get_by_role("button", name="Add lane", exact=True).click()
+    expect(page.get_by_role("rowheader", name="Backstage")).to_be_visible()
+    assert trip.lanes.last().title == "Backstage"
+
+    # An empty text lane title is refused with a message.
+    page.get_by_text("+ Add a lane").click()
+    page.get_by_role("button", name="Add lane", exact=True).click()
+    expect(page.get_by_text("Give a text lane a title.")).to_be_visible()
+
+    page.get_by_role("rowheader", name="Backstage").hover()
+    page.get_by_role("button", name="Hide lane Backstage").click()
+    expect(page.get_by_role("rowheader", name="Backstage")).to_have_count(0)
+    show = page.get_by_role("button", name="Show lane Backstage again")
+    expect(show).to_be_visible()
+    _shot(page, "structure-hidden-lane", full_page=True)
+    show.click()
+    expect(page.get_by_role("rowheader", name="Backstage")).to_be_visible()
+    assert not trip.lanes.get(title="Backstage").hidden
+
+    # Alt+↑ on a focused lane label moves it up.
+    page.get_by_role("link", name="Rename lane Backstage").focus()
+    page.keyboard.press("Alt+ArrowUp")
+    expect(page.get_by_role("button", name="Move lane Backstage up")).to_be_focused()
+    titles = list(trip.lanes.values_list("title", flat=True))
+    assert titles[-2] == "Backstage"
+
+
+def test_compact_zoom_is_remembered(new_context, alice, trip):
+    page = _open(new_context, alice, trip)
+    head = page.get_by_role("columnheader", name="Awareness")
+    wide = head.bounding_box()["width"]
+    zoom = page.get_by_role("button", name="Compact")
+    expect(zoom).to_have_attribute("aria-pressed", "false")
+    zoom.focus()
+    page.keyboard.press("Enter")
+    expect(zoom).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-canvas-frame]")).to_have_class("canvas-frame is-compact")
+    compact = head.bounding_box()["width"]
+    assert compact < wide
+    _shot(page, "structure-compact")
+    page.reload()
+    expect(page.get_by_role("button", name="Compact")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    # Column widths come from one custom property, the same in every row.
+    width = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.canvas'))"
+        ".getPropertyValue('--stage-width').trim()"
+    )
+    assert width == "11rem"
+
+
+def test_an_empty_map_says_how_to_start(new_context, alice, org):
+    blank = map_create_from_template(org, alice, "Blank", "blank")
+    blank.stages.all().delete()
+    blank.lanes.all().delete()
+    page = _open(new_context, alice, blank)
+    expect(page.get_by_text("This map has no stages yet.")).to_be_visible()
+    _shot(page, "structure-empty")
+    page.get_by_role("button", name="+ Add the first stage").click()
+    page.get_by_label("Title", exact=True).fill("Orientation")
+    page.get_by_label("Title", exact=True).press("Enter")
+    expect(page.locator(".stage-title", has_text="Orientation")).to_be_visible()
+    assert JourneyMap.objects.get(pk=blank.pk).stages.count() == 1
