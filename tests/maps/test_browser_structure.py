@@ -114,7 +114,7 @@ def test_reorder_stages_by_keyboard_and_by_dragging(new_context, alice, trip):
     page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + 20, steps=10)
     page.mouse.move(goal["x"] + goal["width"] * 0.2, goal["y"] + 20, steps=10)
     page.wait_for_timeout(200)  # let SortableJS settle on the new place
-    with page.expect_response("**/stages/reorder/") as info:
+    with page.expect_response("**/stages/reorder/"):
         page.mouse.up()
     expect(page.locator("th[data-stage-id] .stage-title").nth(1)).to_have_text(
         "Loyalty and advocacy"
