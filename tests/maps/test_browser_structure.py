@@ -192,3 +192,25 @@ def test_an_empty_map_says_how_to_start(new_context, alice, org):
     page.get_by_label("Title", exact=True).press("Enter")
     expect(page.locator(".stage-title", has_text="Orientation")).to_be_visible()
     assert JourneyMap.objects.get(pk=blank.pk).stages.count() == 1
+
+
+def test_edit_the_map_settings(new_context, alice, org, trip):
+    from research.demo import seed_research
+
+    seed_research(org)
+    page = _open(new_context, alice, trip)
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Title").fill("Podiatrist visit, future")
+    page.get_by_label("Type of map").select_option("future")
+    page.get_by_label("Status").select_option("active")
+    page.get_by_label("Facilitair Frank").check()
+    page.get_by_label("Scope").fill("From the first twinge to the follow-up check")
+    _shot(page, "structure-settings", full_page=True)
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("heading", name="Podiatrist visit, future")).to_be_visible()
+    expect(
+        page.get_by_text("From the first twinge to the follow-up check")
+    ).to_be_visible()
+    trip.refresh_from_db()
+    assert (trip.type, trip.status) == ("future", "active")
+    assert [p.name for p in trip.personas.all()] == ["Facilitair Frank"]
