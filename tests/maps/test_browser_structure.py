@@ -214,3 +214,21 @@ def test_edit_the_map_settings(new_context, alice, org, trip):
     trip.refresh_from_db()
     assert (trip.type, trip.status) == ("future", "active")
     assert [p.name for p in trip.personas.all()] == ["Facilitair Frank"]
+
+
+def test_a_stage_renamed_meanwhile_shows_the_conflict(new_context, alice, trip):
+    from maps.models import Stage
+
+    page = _open(new_context, alice, trip)
+    page.get_by_role("link", name="Edit stage Purchase").click()
+    page.get_by_label("Title", exact=True).fill("Alice's title")
+    # Someone else saves first.
+    Stage.objects.filter(map=trip, title="Purchase").update(title="Dave's", version=2)
+    page.get_by_label("Title", exact=True).press("Enter")
+    expect(
+        page.get_by_text("Someone else changed this while you were editing.")
+    ).to_be_visible()
+    _shot(page, "structure-conflict")
+    page.get_by_role("button", name="Overwrite with mine").click()
+    expect(page.locator(".stage-title", has_text="Alice's title")).to_be_visible()
+    assert _stages(trip)[2] == "Alice's title"
