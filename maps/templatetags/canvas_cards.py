@@ -1,13 +1,11 @@
 """Template helpers for the canvas cards (templates/maps/canvas/card.html)."""
 
-import threading
-from collections import OrderedDict
-
 from django import template
-from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from maps import kept
 
 register = template.Library()
 
@@ -43,16 +41,7 @@ def card_url(prefix: str, pk) -> str:
     return f"{prefix}{pk}/"
 
 
-# ---- Rendered cards, kept by content --------------------------------------
-# A 400-card canvas spends most of its render time on the cards themselves. A
-# card's HTML depends only on what is in the key below (its fields, its cell,
-# the lane kind, the language, the URL prefix and whether the reader may edit),
-# so it is kept per process under that key: a changed card has a new key, and
-# nothing can go stale. The HTML holds no per-user or per-request data (no CSRF
-# token: htmx sends it as a header). Off with DEBUG, so template edits show.
-_CARDS_KEPT = 5000
-_cards: OrderedDict = OrderedDict()
-_cards_lock = threading.Lock()
+# ---- Rendered cards, kept by content (maps.kept) ------------------------
 
 
 def _card_key(card, lane, kit, can_edit) -> tuple:
@@ -87,19 +76,15 @@ def card_list(context, cards) -> str:
     """The cards of one cell: maps/canvas/card.html#card for each."""
     template = get_template("maps/canvas/card.html#card").template
     lane, kit, can_edit = context["lane"], context["kit"], context.get("can_edit")
-    keep = not settings.DEBUG
     parts = []
     for card in cards:
-        key = _card_key(card, lane, kit, can_edit) if keep else None
-        html = _cards.get(key) if keep else None
-        if html is None:
+
+        def render(card=card) -> str:
             with context.push(card=card):
-                html = template.render(context)
-            if keep:
-                with _cards_lock:
-                    _cards[key] = html
-                    if len(_cards) > _CARDS_KEPT:
-                        _cards.popitem(last=False)
-        parts.append(html)
+                return template.render(context)
+
+        parts.append(
+            kept.cards.get_or_render(_card_key(card, lane, kit, can_edit), render)
+        )
     # Each part is a rendered template, escaped already.
     return mark_safe("".join(parts))  # noqa: S308

@@ -1,7 +1,12 @@
 """Template helpers for follow-up actions (templates/maps/actions/)."""
 
 from django import template
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from maps import kept
 from maps.actions import is_overdue
 from maps.models import ActionStatus
 
@@ -27,3 +32,35 @@ def initials(user) -> str:
 def action_statuses():
     """(value, label) pairs for the quick status select."""
     return ActionStatus.choices
+
+
+def _action_key(action, context) -> tuple:
+    owner = action.owner
+    return (
+        action.pk,
+        action.version,
+        action.stage_id,
+        hash((action.title, action.status, action.due, action.evaluation)),
+        owner and (owner.pk, owner.get_username(), owner.get_full_name()),
+        timezone.localdate(),  # "overdue" changes at midnight
+        get_language(),
+        context["org"].slug,
+        context["map"].pk,
+        bool(context.get("can_edit")),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def action_cards(context, actions) -> str:
+    """The actions of one cell: maps/actions/lane.html#card each, kept by content."""
+    template = get_template("maps/actions/lane.html#card").template
+    parts = []
+    for action in actions:
+
+        def render(action=action) -> str:
+            with context.push(action=action):
+                return template.render(context)
+
+        parts.append(kept.actions.get_or_render(_action_key(action, context), render))
+    # Each part is a rendered template, escaped already.
+    return mark_safe("".join(parts))  # noqa: S308

@@ -1,0 +1,44 @@
+"""
+Rendered canvas fragments kept by content, per process.
+
+A 400-card canvas spends most of its server time rendering the same cards and
+actions again. Each one's HTML depends only on what goes into its key (its
+fields and version, where it sits, the language, the URL prefix, whether the
+reader may edit, and for actions today's date), so it is kept under that key:
+a changed card or action has a new key, and nothing can go stale. The kept
+HTML holds no per-user or per-request data (no CSRF token: htmx sends it as a
+header). Off with DEBUG, so template edits show at once.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from django.conf import settings
+
+
+class KeptFragments:
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
+        if settings.DEBUG:
+            return render()
+        html = self._items.get(key)
+        if html is None:
+            html = render()
+            with self._lock:
+                self._items[key] = html
+                if len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+cards = KeptFragments(5000)
+actions = KeptFragments(2000)
