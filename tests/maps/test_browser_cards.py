@@ -218,7 +218,9 @@ def test_two_people_edit_the_same_card(new_context, alice, dave, trip):
     assert card.text == "Dave's idea"
 
 
-def test_cite_a_finding_and_the_card_turns_validated(new_context, alice, org, trip):
+def test_cite_a_finding_the_card_turns_validated_and_the_share_changes(
+    new_context, alice, org, trip
+):
     seed_research(org)
     finding = Finding.objects.filter(study__organisation=org).first()
     stages = list(trip.stages.all())
@@ -234,6 +236,12 @@ def test_cite_a_finding_and_the_card_turns_validated(new_context, alice, org, tr
     page.goto(trip.get_absolute_url())
     item = page.locator(f"#card-{card.pk}")
     expect(item).to_have_class("map-card card-kind-pains is-assumption")
+    corner = page.locator("#evidence-row .evidence-figure")
+    stage_figure = page.locator(
+        f'#evidence-row [data-stage-id="{stages[0].pk}"] .evidence-stage-figure'
+    )
+    expect(corner).to_have_text("0% validated")
+    expect(stage_figure).to_contain_text("0 of 1 card")
     item.hover()
     item.get_by_role("link", name="Evidence").click()
     page.get_by_label(finding.statement).check()
@@ -242,6 +250,9 @@ def test_cite_a_finding_and_the_card_turns_validated(new_context, alice, org, tr
     item = page.locator(f"#card-{card.pk}")
     expect(item).to_have_class("map-card card-kind-pains is-validated")
     expect(item.locator(".evidence-badge")).to_contain_text("1 finding")
+    # The header's evidence row follows without a reload.
+    expect(corner).to_have_text("100% validated")
+    expect(stage_figure).to_contain_text("1 of 1 card")
     assert list(card.findings.all()) == [finding]
 
 
