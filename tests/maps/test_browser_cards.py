@@ -70,6 +70,8 @@ def test_add_a_touchpoint_card_with_its_channel(new_context, alice, trip):
     expect(_cell(page, touch, stages[0]).locator(".card-text")).to_have_text(
         ["Asked the GP for a referral", "Second one"]
     )
+    # Escape goes to the focused form, once htmx has settled it.
+    expect(_cell(page, touch, stages[0]).get_by_label("New card for")).to_be_focused()
     page.keyboard.press("Escape")
     expect(_cell(page, touch, stages[0]).get_by_label("New card for")).to_be_hidden()
     assert Card.objects.get(text="Asked the GP for a referral").channel == "phone"
@@ -154,6 +156,9 @@ def test_keyboard_arrow_to_a_cell_enter_type_enter(new_context, alice, trip):
     expect(_cell(page, lanes[1], stages[2]).locator(".card-text")).to_have_text(
         ["Typed by keyboard"]
     )
+    expect(
+        _cell(page, lanes[1], stages[2]).get_by_label("New card for")
+    ).to_be_focused()
     page.keyboard.press("Escape")
     expect(_cell(page, lanes[1], stages[2])).to_be_focused()
     # Down from the cell lands on its card; Enter edits it.

@@ -93,6 +93,9 @@ def test_reorder_stages_by_keyboard_and_by_dragging(new_context, alice, trip):
     expect(page.locator("th[data-stage-id] .stage-title").first).to_have_text(
         "Purchase"
     )
+    # Focus comes back once htmx has settled the new grid; a key pressed
+    # before that would go to the page.
+    expect(move_left).to_be_focused()
     page.keyboard.press("Alt+ArrowRight")
     expect(page.locator("th[data-stage-id] .stage-title").nth(1)).to_have_text(
         "Purchase"
