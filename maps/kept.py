@@ -6,8 +6,10 @@ actions again. Each one's HTML depends only on what goes into its key (its
 fields and version, where it sits, the language, the URL prefix, whether the
 reader may edit, and for actions today's date), so it is kept under that key:
 a changed card or action has a new key, and nothing can go stale. The kept
-HTML holds no per-user or per-request data (no CSRF token: htmx sends it as a
-header). Off with DEBUG, so template edits show at once.
+HTML holds no per-user or per-request data: htmx sends the CSRF token as a
+header, and where a form needs one for pages without JS, a marker stands in for
+it and each request puts its own token back. Off with DEBUG, so template edits
+show at once.
 """
 
 import threading
@@ -42,3 +44,4 @@ class KeptFragments:
 
 cards = KeptFragments(5000)
 actions = KeptFragments(2000)
+emotions = KeptFragments(2000)

@@ -5,9 +5,13 @@ renders several times slower than format_html does.
 """
 
 from django import template
+from django.template.loader import get_template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from maps import kept
 from maps.models import EmotionScore
 
 register = template.Library()
@@ -51,3 +55,53 @@ def emotion_faces(point) -> str:
         _("Clear (0)"),
     )
     return faces + clear
+
+
+# Stands in for the CSRF token in kept HTML; each request puts its own back.
+CSRF_MARKER = "csrf-token-goes-here"
+
+
+def _entry_key(context, column, point) -> tuple:
+    series, emotion = point.series, point.emotion
+    return (
+        column.stage.pk,
+        column.stage.title,
+        context["row"].lane.pk,
+        series.index,
+        series.key,
+        series.name,
+        len(context["curve"].series),
+        emotion and (emotion.pk, emotion.score, emotion.note),
+        get_language(),
+        context["org"].slug,
+        context["map"].pk,
+        bool(context.get("can_edit")),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def emotion_entries(context, column) -> str:
+    """
+    Each persona's entry in one stage (emotion_row.html#entry), kept by content
+    (maps.kept): a 12-stage, 3-persona lane has 36 of them. The kept HTML has a
+    marker where the CSRF token goes, and this request's token replaces it.
+    """
+    template = get_template("maps/canvas/emotion_row.html#entry").template
+    parts = []
+    for point in column.points:
+
+        def render(point=point) -> str:
+            with context.push(point=point, csrf_token=CSRF_MARKER):
+                return template.render(context)
+
+        if point.error:  # a one-off message: not worth keeping
+            parts.append(render())
+        else:
+            key = _entry_key(context, column, point)
+            parts.append(kept.emotions.get_or_render(key, render))
+    html = "".join(parts)
+    token = context.get("csrf_token")
+    # The token is letters and digits (django.middleware.csrf); no escaping needed.
+    html = html.replace(CSRF_MARKER, str(token) if token else "")
+    # Each part is a rendered template, escaped already.
+    return mark_safe(html)  # noqa: S308

@@ -434,3 +434,55 @@ def test_without_htmx_the_note_is_a_page_and_saving_goes_back(alice_client, feel
     assert response["Location"] == feeling.map.get_absolute_url()
     feeling.refresh_from_db()
     assert feeling.note == "Better now"
+
+
+# ---- Kept entries (maps.kept) ------------------------------------------------
+
+
+def _face_form_token(content: str) -> str:
+    form = content[content.index("data-emotion-scale") :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_kept_entries_carry_each_readers_own_csrf_token(org, alice, dave, b2b):
+    from django.test import Client
+
+    stage = b2b.stages.first()
+    Emotion.objects.create(map=b2b, stage=stage, persona=b2b.personas.first(), score=1)
+    url = b2b.get_absolute_url()
+    alice_browser = Client(enforce_csrf_checks=True)
+    alice_browser.force_login(alice)
+    dave_browser = Client(enforce_csrf_checks=True)
+    dave_browser.force_login(dave)
+    # The second page comes from kept HTML; its token must still be dave's own.
+    alice_token = _face_form_token(alice_browser.get(url).content.decode())
+    dave_page = dave_browser.get(url).content.decode()
+    dave_token = _face_form_token(dave_page)
+    assert "csrf-token-goes-here" not in dave_page
+    assert alice_token != dave_token
+    # The form works without JavaScript: a plain POST with the page's token.
+    response = dave_browser.post(
+        _set_url(b2b, stage),
+        {
+            "csrfmiddlewaretoken": dave_token,
+            "score": "-2",
+            "persona": b2b.personas.first().pk,
+            "lane": _lane(b2b).pk,
+        },
+    )
+    assert response.status_code == 302
+    assert Emotion.objects.get(stage=stage, persona=b2b.personas.first()).score == -2
+
+
+def test_kept_entries_follow_a_changed_note_and_persona_name(alice_client, b2b, frank):
+    stage = b2b.stages.first()
+    emotion = Emotion.objects.create(
+        map=b2b, stage=stage, persona=frank, score=1, note="Calm"
+    )
+    url = b2b.get_absolute_url()
+    assert "Calm" in alice_client.get(url).content.decode()
+    Emotion.objects.filter(pk=emotion.pk).update(note="Worried")
+    Persona.objects.filter(pk=frank.pk).update(name="Frank de Vries")
+    content = alice_client.get(url).content.decode()
+    assert "Worried" in content and "Calm" not in content
+    assert "Frank de Vries" in content
