@@ -284,7 +284,7 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     for entry in entries:
         entry.just_now = now - entry.created < timedelta(minutes=1)
         entry.gone = entry.user_id not in names
-        entry.who = _("someone who has left") if entry.gone else names[entry.user_id]
+        entry.who = _("Someone who has left") if entry.gone else names[entry.user_id]
         entry.is_me = entry.user_id == request.user.pk
         entry.sentence = describe(
             entry.verb, entry.object_kind, entry.before, entry.after

@@ -41,7 +41,7 @@ def test_open_the_history_beside_the_canvas_and_filter_it(
     expect(panel.locator(".history-entry").first).to_contain_text("dave")
     expect(panel).to_contain_text("renamed stage")
     expect(panel).to_contain_text("<b>Nacontrole</b>")  # shown as text
-    expect(panel).to_contain_text("someone who has left")
+    expect(panel).to_contain_text("Someone who has left")
     assert page.url.endswith(f"/maps/{podiatrist.pk}/")  # still on the canvas
     _shot(page, "history-panel")
 

@@ -83,7 +83,7 @@ def test_the_history_panel_of_the_demo_is_not_empty(seeded, client):
     assert podiatrist.activities.count() >= 5
     body = client.get(f"{podiatrist.get_absolute_url()}history/").content.decode()
     assert "set emotion" in body
-    assert "someone who has left" in body
+    assert "Someone who has left" in body
     assert "changed action status" in body
 
 
