@@ -9,22 +9,9 @@ from maps.templates import TEMPLATES
 LONG_TEXT = 2000
 
 
-class MapCreateForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=JourneyMap._meta.get_field("title").max_length,
-        help_text=_("E.g. “First visit to the podiatrist”."),
-    )
-    template = forms.ChoiceField(
-        label=_("Start from"),
-        widget=forms.RadioSelect,
-        initial="seven_phases",
-    )
-    type = forms.ChoiceField(
-        label=_("Type of map"),
-        choices=[("", _("As the template suggests"))] + list(MapType.choices),
-        required=False,
-    )
+class MapAboutForm(forms.Form):
+    """What a map is about: whose journey, the DMU, scope and objective."""
+
     personas = forms.ModelMultipleChoiceField(
         label=_("Whose journey is it?"),
         queryset=None,
@@ -52,7 +39,6 @@ class MapCreateForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [(t.key, t.name) for t in TEMPLATES.values()]
         self.fields["personas"].queryset = organisation.personas.all()
         self.fields["dmu"].queryset = organisation.dmus.all()
         self.fields["dmu"].empty_label = _("— none —")
@@ -62,6 +48,28 @@ class MapCreateForm(forms.Form):
         if not title:
             raise forms.ValidationError(_("Give the map a title."))
         return title
+
+
+class MapCreateForm(MapAboutForm):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=JourneyMap._meta.get_field("title").max_length,
+        help_text=_("E.g. “First visit to the podiatrist”."),
+    )
+    template = forms.ChoiceField(
+        label=_("Start from"),
+        widget=forms.RadioSelect,
+        initial="seven_phases",
+    )
+    type = forms.ChoiceField(
+        label=_("Type of map"),
+        choices=[("", _("As the template suggests"))] + list(MapType.choices),
+        required=False,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, organisation=organisation, **kwargs)
+        self.fields["template"].choices = [(t.key, t.name) for t in TEMPLATES.values()]
 
 
 class MapDuplicateForm(forms.Form):

@@ -32,7 +32,7 @@ from journeymap.editing import (
     versioned_update,
 )
 from maps.access import get_map_for_member
-from maps.forms import LONG_TEXT
+from maps.forms import LONG_TEXT, MapAboutForm
 from maps.grid import canvas_context
 from maps.models import (
     Card,
@@ -125,7 +125,7 @@ class OrderForm(forms.Form):
         return [pk for pk in self.cleaned_data["order"].split(",") if pk]
 
 
-class MapSettingsForm(VersionForm):
+class MapSettingsForm(MapAboutForm, VersionForm):
     title = forms.CharField(
         label=gettext_lazy("Title"),
         max_length=JourneyMap._meta.get_field("title").max_length,
@@ -133,40 +133,8 @@ class MapSettingsForm(VersionForm):
     )
     type = forms.ChoiceField(label=gettext_lazy("Type of map"), choices=MapType.choices)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=MapStatus.choices)
-    personas = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Whose journey is it?"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy(
-            "One journey per persona beats one journey for everybody."
-        ),
-    )
-    dmu = forms.ModelChoiceField(
-        label=gettext_lazy("Decision-making unit"), queryset=None, required=False
-    )
-    scope = forms.CharField(
-        label=gettext_lazy("Scope"),
-        required=False,
-        max_length=LONG_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Where does the journey start, and where does it end?"),
-    )
-    objective = forms.CharField(
-        label=gettext_lazy("Objective"),
-        required=False,
-        max_length=LONG_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("What does the team want to learn or improve?"),
-    )
 
     FIELDS = ("title", "type", "status", "dmu", "scope", "objective")
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["personas"].queryset = organisation.personas.all()
-        self.fields["dmu"].queryset = organisation.dmus.all()
-        self.fields["dmu"].empty_label = gettext_lazy("— none —")
 
 
 # ---- Helpers -----------------------------------------------------------------
