@@ -43,5 +43,6 @@ class KeptFragments:
 
 
 cards = KeptFragments(5000)
+cells = KeptFragments(2000)
 actions = KeptFragments(2000)
 emotions = KeptFragments(2000)

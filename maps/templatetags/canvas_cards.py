@@ -88,3 +88,34 @@ def card_list(context, cards) -> str:
         )
     # Each part is a rendered template, escaped already.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def card_cells(context, row, stages) -> str:
+    """
+    The cells of one card lane (card.html#cell), each kept by content: its
+    place, the reader, and the keys of the cards in it (maps.kept).
+    """
+    template = get_template("maps/canvas/card.html#cell").template
+    lane, kit, can_edit = context["lane"], context["kit"], context.get("can_edit")
+    language = get_language()
+    parts = []
+    for stage, cards in zip(stages, row.cells, strict=True):
+
+        def render(stage=stage, cards=cards) -> str:
+            with context.push(stage=stage, cards=cards):
+                return template.render(context)
+
+        key = (
+            stage.pk,
+            lane.pk,
+            lane.kind,
+            context["map"].pk,
+            tuple(_card_key(card, lane, kit, can_edit) for card in cards),
+            bool(can_edit),
+            language,
+            kit["cell"],
+        )
+        parts.append(kept.cells.get_or_render(key, render))
+    # Each part is a rendered template, escaped already.
+    return mark_safe("".join(parts))  # noqa: S308

@@ -713,3 +713,25 @@ def test_kept_card_html_follows_the_card_and_the_reader(
     assert f"cards/{card.pk}/edit/" in page
     # A viewer never gets the editor's card (with its tools).
     assert f"cards/{card.pk}/edit/" not in bob_client.get(url).content.decode()
+
+
+def test_kept_cells_follow_cards_arriving_and_leaving(
+    alice_client, bob_client, trip, stages, text_lane
+):
+    first = _card(trip, stages[0], text_lane, "Stays here")
+    url = trip.get_absolute_url()
+    alice_client.get(url)  # the cells are kept now
+    _card(trip, stages[0], text_lane, "Joins later")
+    page = alice_client.get(url).content.decode()
+    assert page.index("Stays here") < page.index("Joins later")
+    Card.objects.filter(pk=first.pk).update(stage=stages[1])
+    page = alice_client.get(url).content.decode()
+    cell = page[page.index(f'id="cell-{text_lane.pk}-{stages[0].pk}"') :]
+    cell = cell[: cell.index("</td>")]
+    assert "Joins later" in cell and "Stays here" not in cell
+    # The viewer's cells have no drag-and-drop hooks; the editor's have.
+    assert f'data-reorder-lane="{text_lane.pk}"' in page
+    assert (
+        f'data-reorder-lane="{text_lane.pk}"'
+        not in bob_client.get(url).content.decode()
+    )
