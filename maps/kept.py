@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from django.conf import settings
+from django.template.loader import get_template
 
 
 class KeptFragments:
@@ -26,7 +27,8 @@ class KeptFragments:
         self._lock = threading.Lock()
 
     def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
-        if settings.DEBUG:
+        """`render()`'s HTML, kept under `key` (None: render, keep nothing)."""
+        if settings.DEBUG or key is None:
             return render()
         html = self._items.get(key)
         if html is None:
@@ -46,3 +48,26 @@ cards = KeptFragments(5000)
 cells = KeptFragments(2000)
 actions = KeptFragments(2000)
 emotions = KeptFragments(2000)
+heads = KeptFragments(2000)
+
+
+# Stands in for the CSRF token in kept HTML; each request puts its own back.
+CSRF_MARKER = "csrf-token-goes-here"
+
+
+def render_kept(store: KeptFragments, key: Hashable, context, name: str, **values):
+    """
+    Template `name` rendered with `context` plus `values`, kept in `store` under
+    `key`. Forms in it may use {% csrf_token %}: the reader's token goes back in.
+    The caller's key must hold everything the fragment shows.
+    """
+    template = get_template(name).template
+
+    def render() -> str:
+        with context.push(csrf_token=CSRF_MARKER, **values):
+            return template.render(context)
+
+    html = store.get_or_render(key, render)
+    token = context.get("csrf_token")
+    # The token is letters and digits (django.middleware.csrf); nothing to escape.
+    return html.replace(CSRF_MARKER, str(token) if token else "")

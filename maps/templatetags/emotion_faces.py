@@ -5,7 +5,6 @@ renders several times slower than format_html does.
 """
 
 from django import template
-from django.template.loader import get_template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -57,10 +56,6 @@ def emotion_faces(point) -> str:
     return faces + clear
 
 
-# Stands in for the CSRF token in kept HTML; each request puts its own back.
-CSRF_MARKER = "csrf-token-goes-here"
-
-
 def _entry_key(context, column, point) -> tuple:
     series, emotion = point.series, point.emotion
     return (
@@ -86,22 +81,12 @@ def emotion_entries(context, column) -> str:
     (maps.kept): a 12-stage, 3-persona lane has 36 of them. The kept HTML has a
     marker where the CSRF token goes, and this request's token replaces it.
     """
-    template = get_template("maps/canvas/emotion_row.html#entry").template
     parts = []
     for point in column.points:
-
-        def render(point=point) -> str:
-            with context.push(point=point, csrf_token=CSRF_MARKER):
-                return template.render(context)
-
-        if point.error:  # a one-off message: not worth keeping
-            parts.append(render())
-        else:
-            key = _entry_key(context, column, point)
-            parts.append(kept.emotions.get_or_render(key, render))
+        # A one-off message is not worth keeping.
+        key = _entry_key(context, column, point) if not point.error else None
+        name = "maps/canvas/emotion_row.html#entry"
+        parts.append(kept.render_kept(kept.emotions, key, context, name, point=point))
     html = "".join(parts)
-    token = context.get("csrf_token")
-    # The token is letters and digits (django.middleware.csrf); no escaping needed.
-    html = html.replace(CSRF_MARKER, str(token) if token else "")
     # Each part is a rendered template, escaped already.
     return mark_safe(html)  # noqa: S308

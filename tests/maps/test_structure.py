@@ -1,6 +1,9 @@
 """The canvas's frame through HTTP: stages, lanes and the map's settings."""
 
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from maps.models import (
@@ -657,3 +660,35 @@ def test_grid_answers_take_a_fixed_number_of_queries(alice_client, trip):
     # The canvas's queries, plus the stage, the lock, the list, the renumbering
     # and record() (three), with two savepoints and their releases.
     assert many[0] == canvas + 11
+
+
+# ---- Kept headers (maps.kept) -------------------------------------------------
+
+
+def test_kept_headers_follow_a_rename_and_carry_each_readers_token(alice, dave, trip):
+    url = trip.get_absolute_url()
+    stage, lane = _stage(trip, "Purchase"), trip.lanes.first()
+    browsers = []
+    for user in (alice, dave):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        browsers.append(browser)
+    alice_page = browsers[0].get(url).content.decode()
+    Stage.objects.filter(pk=stage.pk).update(title="Checkout")
+    dave_page = browsers[1].get(url).content.decode()
+    assert ">Checkout<" in dave_page and ">Purchase<" not in dave_page
+
+    def lane_move_token(page):
+        form = page[page.index(_url("lane_move", trip, lane.pk)) :]
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+
+    dave_token = lane_move_token(dave_page)
+    assert dave_token != lane_move_token(alice_page)
+    assert "csrf-token-goes-here" not in dave_page
+    # Without JavaScript the form posts with the page's token.
+    response = browsers[1].post(
+        _url("lane_move", trip, lane.pk),
+        {"csrfmiddlewaretoken": dave_token, "direction": "down"},
+    )
+    assert response.status_code == 302
+    assert _lanes(trip)[1] == lane.title
