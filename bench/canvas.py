@@ -5,7 +5,8 @@ Builds a big map (12 stages × 10 lanes, 400 cards, 3 personas, 50 actions,
 emotions) and a 40-card map in a temporary SQLite file (never the dev
 database), then measures with django.test.Client, signed in with force_login:
 
-- the canvas page for both maps (median time, queries: constant in cards);
+- the canvas page for both maps (median time, queries: constant in cards),
+  and the big one again with no rendered fragment kept (`canvas_400_cold_ms`);
 - a card edit (htmx POST to `card_edit`: text and version);
 - the history panel of the big map;
 - /healthz, a trivial view, as the floor.
@@ -192,6 +193,23 @@ def _median_ms(client, url: str, n: int, *, post=None, htmx: bool = False):
     return round(statistics.median(times), 1), queries, response
 
 
+def _cold_median_ms(client, url: str, n: int) -> float:
+    """Median ms of `url` with every kept fragment forgotten before each request."""
+    from maps import kept
+
+    stores = [v for v in vars(kept).values() if isinstance(v, kept.KeptFragments)]
+    times = []
+    for _i in range(n):
+        for store in stores:
+            store.clear()
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {url} answered HTTP {response.status_code}")
+    return round(statistics.median(times), 1)
+
+
 def _is_transaction_control(sql: str) -> bool:
     """
     BEGIN/COMMIT/SAVEPOINT: SQLite's explicit BEGIN IMMEDIATE shows up in the
@@ -219,6 +237,10 @@ def measure(client, org, big, small, n: int = REPEAT) -> dict:
         ms, queries, response = _median_ms(client, url, n)
         result[f"{key}_ms"], result[f"{key}_queries"] = ms, queries
         result[f"{key}_kb"] = round(len(response.content) / 1024, 1)
+
+    # The same page with nothing kept (maps.kept): the first view after a
+    # restart, or of a map nobody opened since its cards changed.
+    result["canvas_400_cold_ms"] = _cold_median_ms(client, big.get_absolute_url(), n)
 
     card = Card.objects.filter(map=big, lane__kind="text").order_by("pk").first()
     try:
