@@ -106,15 +106,21 @@ def card_cells(context, row, stages) -> str:
             with context.push(stage=stage, cards=cards):
                 return template.render(context)
 
+        # A cell with an open form or an out-of-band flag is a one-off.
+        one_off = any(context.get(n) for n in ("add_open", "add_form", "oob"))
         key = (
-            stage.pk,
-            lane.pk,
-            lane.kind,
-            context["map"].pk,
-            tuple(_card_key(card, lane, kit, can_edit) for card in cards),
-            bool(can_edit),
-            language,
-            kit["cell"],
+            None
+            if one_off
+            else (
+                stage.pk,
+                lane.pk,
+                lane.kind,
+                context["map"].pk,
+                tuple(_card_key(card, lane, kit, can_edit) for card in cards),
+                bool(can_edit),
+                language,
+                kit["cell"],
+            )
         )
         parts.append(kept.cells.get_or_render(key, render))
     # Each part is a rendered template, escaped already.

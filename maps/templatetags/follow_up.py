@@ -61,6 +61,9 @@ def action_cards(context, actions) -> str:
             with context.push(action=action):
                 return template.render(context)
 
-        parts.append(kept.actions.get_or_render(_action_key(action, context), render))
+        # A card with a message ("changed meanwhile") is a one-off.
+        one_off = context.get("changed") or context.get("invalid")
+        key = None if one_off else _action_key(action, context)
+        parts.append(kept.actions.get_or_render(key, render))
     # Each part is a rendered template, escaped already.
     return mark_safe("".join(parts))  # noqa: S308
