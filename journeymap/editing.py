@@ -41,6 +41,14 @@ def versioned_update(queryset: models.QuerySet, pk, version: int, **fields) -> b
     return updated == 1
 
 
+def posted_version(request: HttpRequest) -> int:
+    """The version a delete confirmation was shown at; -1 (matches no row) if absent."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
 def versioned_delete(queryset: models.QuerySet, pk, version: int) -> bool:
     """Delete row `pk` only if nobody changed it since the editor saw `version`."""
     deleted, _per_model = queryset.filter(pk=pk, version=version).delete()

@@ -37,6 +37,7 @@ from journeymap.editing import (
     clashes,
     conflict_response,
     move,
+    posted_version,
     reorder_with_arrival,
     versioned_delete,
     versioned_update,
@@ -293,13 +294,6 @@ def _next_position(journey_map, stage) -> int:
         .first()
     )
     return 0 if last is None else last + 1
-
-
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
 
 
 def _shown(value) -> str:
@@ -728,7 +722,7 @@ def action_delete(
         )
     with transaction.atomic():
         deleted = versioned_delete(
-            Action.objects.filter(map=journey_map), action.pk, _version(request)
+            Action.objects.filter(map=journey_map), action.pk, posted_version(request)
         )
         if deleted:
             record(journey_map, request.user, "delete", action, before=action.title)

@@ -33,6 +33,7 @@ from journeymap.editing import (
     clashes,
     conflict_response,
     move,
+    posted_version,
     reorder,
     versioned_delete,
     versioned_update,
@@ -484,10 +485,7 @@ def card_delete(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
         if request.htmx:
             return render(request, f"{TEMPLATE}#card_delete", ctx)
         return render(request, "maps/card_page.html", {**ctx, "deleting": True})
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = posted_version(request)
     with transaction.atomic():
         deleted = versioned_delete(
             Card.objects.filter(map=journey_map), card.pk, version

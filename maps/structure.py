@@ -27,6 +27,7 @@ from journeymap.editing import (
     VersionForm,
     clashes,
     conflict_response,
+    posted_version,
     reorder,
     versioned_delete,
     versioned_update,
@@ -467,10 +468,7 @@ def stage_delete(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpR
         return _gone(request, membership, journey_map, STAGE_GONE)
     if request.method != "POST":
         return _stage_confirm(request, membership, journey_map, stage)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = posted_version(request)
     with transaction.atomic():
         _lock(journey_map)
         deleted = versioned_delete(journey_map.stages.all(), stage.pk, version)
@@ -740,10 +738,7 @@ def lane_delete(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRes
         return _gone(request, membership, journey_map, LANE_GONE)
     if request.method != "POST":
         return _lane_confirm(request, membership, journey_map, lane)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = posted_version(request)
     with transaction.atomic():
         _lock(journey_map)
         deleted = versioned_delete(journey_map.lanes.all(), lane.pk, version)

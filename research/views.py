@@ -24,6 +24,7 @@ from journeymap.editing import (
     clashes,
     conflict_response,
     move,
+    posted_version,
     reorder_with_arrival,
     versioned_delete,
     versioned_update,
@@ -629,10 +630,7 @@ def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
         if request.htmx:
             return render(request, "research/persona_detail.html#card_delete", ctx)
         return render(request, "research/entry_page.html", {**ctx, "deleting": True})
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = posted_version(request)
     if not versioned_delete(EmpathyEntry.objects.all(), entry.pk, version):
         if not EmpathyEntry.objects.filter(pk=entry.pk).exists():
             # Someone else deleted it first: the outcome is the same.
