@@ -9,7 +9,8 @@
 //   [data-move="up"|"down"]  buttons that move their card; Alt+↑/↓ presses them;
 //   [data-card-form] with [data-card-input]: Enter saves, Shift+Enter adds a
 //       line, Escape presses the form's [data-card-cancel];
-//   409 (conflict) and 422 (invalid input) answers carry a fragment to show.
+//   409 (conflict) and 422 (invalid input) answers carry a fragment to show;
+//   other failures are said in the nearest [data-card], [data-card-errors] or list.
 //
 // No inline handlers or eval: the CSP forbids them.
 "use strict";
@@ -52,7 +53,8 @@
   // A failed card request says why inside the card (or the list) it came from.
   document.addEventListener("htmx:responseError", function (event) {
     const elt = event.detail.elt;
-    const place = elt.closest && (elt.closest("[data-card]") || elt.closest("[data-sortable]"));
+    // The nearest card, or a place that asks for its own messages, or the list.
+    const place = elt.closest && elt.closest("[data-card], [data-card-errors], [data-sortable]");
     if (!place) return;
     const status = String(event.detail.xhr.status);
     const message =

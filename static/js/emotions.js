@@ -99,26 +99,6 @@
     true
   );
 
-  // A failed write (the stage was deleted meanwhile, the connection dropped)
-  // says so under the persona's faces; nothing was saved.
-  document.addEventListener("htmx:responseError", function (event) {
-    const elt = event.detail.elt;
-    const emotion = elt.closest && elt.closest("[data-emotion]");
-    if (!emotion || elt.closest("[data-card]")) return; // cards.js tells the note editor
-    const status = String(event.detail.xhr.status);
-    const message =
-      document.querySelector('[data-card-message="' + status + '"]') ||
-      document.querySelector('[data-card-message="other"]');
-    let note = emotion.querySelector(":scope > .card-error");
-    if (!note) {
-      note = document.createElement("p");
-      note.className = "card-error";
-      note.setAttribute("role", "alert");
-      emotion.appendChild(note);
-    }
-    note.textContent = message ? message.textContent : status;
-  });
-
   document.addEventListener("htmx:beforeRequest", function (event) {
     const elt = event.detail.elt;
     const emotion = elt.closest && elt.closest("[data-emotion]");
