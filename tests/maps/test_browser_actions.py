@@ -63,6 +63,9 @@ def test_add_an_action_with_an_owner_and_find_it_on_the_board(
     card.get_by_role("link", name="Call back within a day", exact=True).click()
     form = page.locator(f"#action-{action.pk} form.action-form")
     expect(form.get_by_label("Evaluation")).to_be_hidden()
+    # The form focuses its title once htmx has settled it; typing before that
+    # would land in the title.
+    expect(form.get_by_label("Title")).to_be_focused()
     form.get_by_label("Description").fill("Missed calls are called back the same day.")
     form.get_by_label("Status").select_option("in_progress")
     _shot(page, "actions-edit")
