@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from journeymap import views
+from maps import exports
 from maps.actions import board_urlpatterns
 
 org_patterns = [
@@ -31,7 +32,7 @@ org_patterns = [
     ),
     path("research/", include("research.urls")),
     path("maps/", include("maps.urls")),
-    path("actions/", include(board_urlpatterns)),
+    path("actions/", include([*board_urlpatterns, *exports.board_urlpatterns])),
 ]
 
 account_patterns = [

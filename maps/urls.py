@@ -1,12 +1,23 @@
 """
 Journey map URLs, mounted at /o/<org_slug>/maps/. Each part of the canvas keeps
 its own views and URL list (maps.structure, maps.cards, maps.emotions,
-maps.actions, maps.history); this file joins them.
+maps.actions, maps.history, maps.pdf, maps.transfer, maps.exports); this
+file joins them.
 """
 
 from django.urls import path
 
-from maps import actions, cards, emotions, history, structure, views
+from maps import (
+    actions,
+    cards,
+    emotions,
+    exports,
+    history,
+    pdf,
+    structure,
+    transfer,
+    views,
+)
 
 urlpatterns = [
     path("", views.map_list, name="map_list"),
@@ -21,4 +32,7 @@ urlpatterns = [
     *emotions.urlpatterns,
     *actions.urlpatterns,
     *history.urlpatterns,
+    *pdf.urlpatterns,
+    *transfer.urlpatterns,
+    *exports.urlpatterns,
 ]

@@ -1,0 +1,4 @@
+"""CSV downloads: the actions board and a map's touchpoints (to be filled in)."""
+
+urlpatterns = []
+board_urlpatterns = []

@@ -1,0 +1,3 @@
+"""The PDF canvas (WeasyPrint). Filled in by the PDF work."""
+
+urlpatterns = []
