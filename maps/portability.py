@@ -480,7 +480,7 @@ FINDING_SPEC = {
 STUDY_SPEC = {
     "title": ("text", REQUIRED),
     "method": ("text", REQUIRED),
-    "kind": ("text", None),
+    "kind": ("text?", None),
 }
 STAGE_SPEC = {
     "title": ("text", REQUIRED),
@@ -511,7 +511,7 @@ ACTION_SPEC = {
     "status": ("text", ActionStatus.OPEN),
     "evaluation": ("text", ""),
 }
-OWNER_SPEC = {"username": ("text", ""), "email": ("text", "")}
+OWNER_SPEC = {"username": ("text?", ""), "email": ("text?", "")}
 TOP_KEYS = {
     "format",
     "version",
@@ -528,7 +528,7 @@ TOP_KEYS = {
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass
+@dataclass(eq=False)
 class _Ref:
     """Something outside the map that the document refers to by key."""
 
@@ -540,7 +540,7 @@ class _Ref:
     study: "_Ref | None" = None
 
 
-@dataclass
+@dataclass(eq=False)
 class _Item:
     where: str
     instance: models.Model
@@ -1000,16 +1000,17 @@ class _Reader:
         by_email = Counter(u.email.lower() for u in members if u.email)
         strangers: dict[str, list[str]] = {}
         for action in self.actions:
-            owner = action.refs["owner"]
-            if not owner or not (owner["username"] or owner["email"]):
+            owner = action.refs["owner"] or {}
+            username, email = owner.get("username") or "", owner.get("email") or ""
+            if not (username or email):
                 action.refs["owner"] = None
                 continue
-            email = owner["email"].lower()
-            user = by_name.get(owner["username"])
+            email = email.lower()
+            user = by_name.get(username)
             if user is None and email and by_email[email] == 1:
                 user = next(u for u in members if u.email.lower() == email)
             if user is None:
-                who = owner["username"] or owner["email"]
+                who = username or email
                 strangers.setdefault(who, []).append(f"{action.where}.owner")
             action.refs["owner"] = user
         for who, places in strangers.items():

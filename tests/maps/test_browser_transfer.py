@@ -52,8 +52,6 @@ def test_import_an_exported_file_from_the_map_list(
     expect(page.locator(".message-success")).to_contain_text(
         f"Imported {PODIATRIST} as a new map."
     )
-    expect(page.locator(".message-warning")).to_contain_text(
-        "is not a member of Other"
-    )
+    expect(page.locator(".message-warning")).to_contain_text("is not a member of Other")
     expect(page.get_by_text("Telefoon alleen 's ochtends bereikbaar")).to_be_visible()
     _shot(page, "import-done")

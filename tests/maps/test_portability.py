@@ -302,6 +302,70 @@ def test_a_hand_written_minimal_file_imports(org, alice):
     assert (action.card.text, action.stage.title) == ("Call", "After")
 
 
+def test_brackets_inside_text_do_not_count_as_nesting(org, alice):
+    text = '[[[[[[[[{{{{{{{{ \\" ]]'
+    document = {
+        "format": FORMAT,
+        "version": 1,
+        "map": {"title": "Brackets"},
+        "stages": [{"title": "One"}],
+        "lanes": [{"title": "Row"}],
+        "cards": [{"stage": "s1", "lane": "l1", "text": text}],
+    }
+    new = import_map(read_upload(dumps(document).encode()), org, alice).map
+    assert new.cards.get().text == text
+
+
+def test_a_study_of_method_other_needs_its_kind(org, alice):
+    document = {
+        "format": FORMAT,
+        "version": 1,
+        "map": {"title": "Evidence"},
+        "findings": [
+            {"statement": "It hurts", "study": {"title": "Chat", "method": "other"}}
+        ],
+        "stages": [{"title": "One"}],
+        "lanes": [{"title": "Row"}],
+        "cards": [{"stage": "s1", "lane": "l1", "text": "Pain", "findings": ["f1"]}],
+    }
+    with pytest.raises(ImportRejected) as caught:
+        import_map(document, org, alice)
+    assert caught.value.errors == ["findings[0].study.kind: is missing"]
+
+    document["findings"][0]["study"]["kind"] = "qual"
+    new = import_map(document, org, alice).map
+    finding = new.cards.get().findings.get()
+    assert (finding.statement, finding.study.kind, finding.study.organisation) == (
+        "It hurts",
+        "qual",
+        org,
+    )
+
+
+def test_an_owner_given_by_email_only_is_found(org, alice, dave):
+    document = {
+        "format": FORMAT,
+        "version": 1,
+        "map": {"title": "Owners"},
+        "stages": [{"title": "One"}],
+        "lanes": [{"title": "Row"}],
+        "actions": [
+            {
+                "stage": "s1",
+                "title": "Call",
+                "owner": {"username": None, "email": "dave@example.com"},
+            },
+            {"stage": "s1", "title": "Write", "owner": None},
+        ],
+    }
+    result = import_map(document, org, alice)
+    assert list(result.map.actions.values_list("title", "owner")) == [
+        ("Call", dave.pk),
+        ("Write", None),
+    ]
+    assert result.warnings == []
+
+
 # ---- Rejections ------------------------------------------------------------
 
 
