@@ -9,7 +9,11 @@ database), then measures with django.test.Client, signed in with force_login:
   and the big one again with no rendered fragment kept (`canvas_400_cold_ms`);
 - a card edit (htmx POST to `card_edit`: text and version);
 - the history panel of the big map;
-- /healthz, a trivial view, as the floor.
+- /healthz, a trivial view, as the floor;
+- the PDF canvas of the big map: the first download (`pdf_400_ms`, nothing
+  cached), a second one (`pdf_cached_ms`), and as its floor WeasyPrint
+  rendering a bare table holding the same text in this process
+  (`pdf_floor_ms`); `pdf_vs_floor` is their ratio.
 
 Prints one JSON line; times are medians in milliseconds; query counts leave
 out transaction control (BEGIN, COMMIT, SAVEPOINT), as the tests' pins do. Settings are
@@ -26,6 +30,7 @@ import warnings
 from datetime import date, timedelta
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+PDF_REPEAT = int(os.environ.get("BENCH_PDF_REPEAT", "5"))
 WARM_UP = 5
 
 LANES = [
@@ -260,7 +265,77 @@ def measure(client, org, big, small, n: int = REPEAT) -> dict:
     url = reverse("map_history", args=[org.slug, big.pk])
     ms, queries, _r = _median_ms(client, url, n, htmx=True)
     result["history_ms"], result["history_queries"] = ms, queries
+
+    result.update(measure_pdf(client, org, big, max(1, min(n, PDF_REPEAT))))
     return result
+
+
+def measure_pdf(client, org, journey_map, n: int) -> dict:
+    """The PDF canvas: first download, cached download, and the floor."""
+    from django.core.cache import caches
+    from django.urls import reverse
+
+    url = reverse("map_pdf", args=[org.slug, journey_map.pk])
+    first, cached = [], []
+    client.get(url)  # starts the renderer's fork server, as a running site has
+    for _i in range(n):
+        caches["pdf"].clear()
+        for times in (first, cached):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"bench: {url} answered HTTP {response.status_code}")
+    floor_html = bare_table(journey_map)
+    floors = []
+    for _i in range(n):
+        start = time.perf_counter()
+        _bare_pdf(floor_html)
+        floors.append((time.perf_counter() - start) * 1000)
+    result = {
+        "pdf_400_ms": round(statistics.median(first), 1),
+        "pdf_cached_ms": round(statistics.median(cached), 1),
+        "pdf_floor_ms": round(statistics.median(floors), 1),
+        "pdf_kb": round(len(response.content) / 1024, 1),
+    }
+    result["pdf_vs_floor"] = round(result["pdf_400_ms"] / result["pdf_floor_ms"], 2)
+    return result
+
+
+def bare_table(journey_map) -> str:
+    """The map's text (stages, lanes, cards, notes, actions) in an unstyled table."""
+    from django.utils.html import escape
+
+    from maps.grid import canvas_context
+
+    ctx = canvas_context(journey_map)
+    head = "".join(f"<th>{escape(stage.title)}</th>" for stage in ctx["stages"])
+    rows = []
+    for row in ctx["rows"]:
+        cells = []
+        for cell in row.cells:
+            texts = [
+                getattr(item, "text", None)
+                or getattr(item, "title", None)
+                or getattr(item, "note", "")
+                for item in cell
+                if item is not None
+            ]
+            cells.append(
+                "<td>" + "".join(f"<p>{escape(t)}</p>" for t in texts) + "</td>"
+            )
+        rows.append(f"<tr><th>{escape(row.lane.title)}</th>{''.join(cells)}</tr>")
+    return (
+        "<html><head><style>@page { size: A3 landscape }</style></head><body>"
+        f"<h1>{escape(journey_map.title)}</h1>"
+        f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table></body></html>"
+    )
+
+
+def _bare_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
 
 
 def setup_scratch_database() -> str:

@@ -188,6 +188,30 @@ AXES_VERBOSE = False
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 
+# The PDF canvas (maps.pdf): a render is stopped after this many seconds, and
+# the files are cached per map revision and options. By default the cache lives
+# in each process's memory; PDF_CACHE_DIR shares one on disk between processes.
+PDF_TIME_LIMIT = env_int("PDF_TIME_LIMIT", 60, minimum=1)
+_pdf_cache_dir = os.environ.get("PDF_CACHE_DIR", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pdf": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _pdf_cache_dir,
+            "TIMEOUT": 7 * 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+        if _pdf_cache_dir
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pdf",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 40},
+        }
+    ),
+}
+
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "en", {"en", "nl"})
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

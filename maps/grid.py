@@ -228,10 +228,14 @@ def emotion_curve(stages, personas, emotions: dict) -> Curve:
     return Curve(series, columns)
 
 
-def canvas_context(journey_map: JourneyMap) -> dict:
+def canvas_context(journey_map: JourneyMap, lane_ids=None) -> dict:
+    """The canvas of the visible lanes, or of the lanes in `lane_ids` (the PDF)."""
     stages = list(Stage.objects.filter(map=journey_map))
     all_lanes = list(Lane.objects.filter(map=journey_map))
-    lanes = [lane for lane in all_lanes if not lane.hidden]
+    if lane_ids is None:
+        lanes = [lane for lane in all_lanes if not lane.hidden]
+    else:
+        lanes = [lane for lane in all_lanes if lane.pk in lane_ids]
     hidden_lanes = [lane for lane in all_lanes if lane.hidden]
     personas = list(journey_map.personas.all())
     cards = list(cards_for(journey_map))

@@ -41,11 +41,24 @@ def test_measure_reports_every_key(maps, org, alice, monkeypatch):
         "canvas_400_ms",
         "canvas_400_queries",
         "history_ms",
+        "pdf_400_ms",
+        "pdf_floor_ms",
+        "pdf_cached_ms",
     ):
         assert key in result
     # The canvas costs the same number of queries whatever its size.
     assert result["canvas_40_queries"] == result["canvas_400_queries"]
     assert Card.objects.filter(map=big, version__gt=1).count() <= 1
+    assert result["pdf_cached_ms"] < result["pdf_400_ms"]
+
+
+def test_the_pdf_floor_holds_the_same_text(maps):
+    big, _small = maps
+    html = bench.bare_table(big)
+    for card in Card.objects.filter(map=big):
+        assert card.text in html
+    for stage in Stage.objects.filter(map=big):
+        assert stage.title in html
 
 
 def test_query_counts_leave_out_transaction_control():

@@ -1,0 +1,473 @@
+"""
+The PDF canvas (maps.pdf, maps.pdf_render): what it contains, how the options
+shape it, what it may load, the time limit, the cache and who may download it.
+Text is read back with poppler's pdftotext and pdfinfo.
+"""
+
+import re
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils import timezone
+
+from maps import pdf as pdf_module
+from maps import pdf_render
+from maps.demo import seed_maps
+from maps.models import Action, Card, JourneyMap, LaneKind, map_create_from_template
+from research.demo import seed_research
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    caches["pdf"].clear()
+
+
+@pytest.fixture
+def demo(org, alice):
+    seed_research(org)
+    seed_maps(org, alice)
+    return org
+
+
+@pytest.fixture
+def podiatrist(demo):
+    return JourneyMap.objects.get(title="Bezoek aan de podotherapeut")
+
+
+@pytest.fixture
+def b2b(demo):
+    return JourneyMap.objects.get(title__startswith="Inkoop kantoormeubilair")
+
+
+def _url(journey_map, **params):
+    url = reverse("map_pdf", args=[journey_map.organisation.slug, journey_map.pk])
+    if params:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(params, doseq=True)
+    return url
+
+
+def _options(journey_map, **overrides):
+    """The query string of the options form, with the defaults filled in."""
+    params = {
+        "paper": "a3",
+        "layout": "pages",
+        "stages_per_page": "",
+        "lanes": [str(lane.pk) for lane in journey_map.lanes.filter(hidden=False)],
+        "actions": "on",
+        "personas": "on",
+        "findings": "on",
+    }
+    for name, value in overrides.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return params
+
+
+def _text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "canvas.pdf"
+    path.write_bytes(pdf)
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return _squash(raw)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _info(pdf: bytes, tmp_path) -> dict:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdfinfo", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    info = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+    return {key.strip(): value.strip() for key, value in info.items()}
+
+
+def _pages(pdf: bytes, tmp_path) -> int:
+    return int(_info(pdf, tmp_path)["Pages"])
+
+
+def _pdf(client, journey_map, **params):
+    response = client.get(_url(journey_map, **params))
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+# ---- What it shows --------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["podiatrist", "b2b"])
+def test_every_stage_card_and_action_of_a_demo_map_is_in_the_pdf(
+    alice_client, which, request, tmp_path
+):
+    journey_map = request.getfixturevalue(which)
+    text = _text(_pdf(alice_client, journey_map), tmp_path)
+    expected = [stage.title for stage in journey_map.stages.all()]
+    expected += [card.text for card in journey_map.cards.all()]
+    expected += [action.title for action in journey_map.actions.all()]
+    expected += [e.note for e in journey_map.emotions.exclude(note="")]
+    assert expected
+    missing = [item for item in expected if _squash(item) not in text]
+    assert missing == []
+    assert journey_map.title in text
+    assert "Demo" in text  # the organisation, in the running header
+
+
+def test_the_header_and_appendices_follow_the_language(alice_client, b2b, tmp_path):
+    text = _text(_pdf(alice_client, b2b), tmp_path)
+    pages = _pages(_pdf(alice_client, b2b), tmp_path)
+    assert f"Page 1 of {pages}" in text
+    assert f"Page {pages} of {pages}" in text
+    assert f"Revision {b2b.revision}" in text
+    assert "Follow-up actions" in text
+    assert "empathy map" in text.lower()  # a heading set in capitals
+    assert "Findings cited on this map" in text
+    for persona in b2b.personas.all():
+        assert persona.name in text
+
+    alice_client.cookies["django_language"] = "nl"
+    caches["pdf"].clear()
+    dutch = _text(_pdf(alice_client, b2b), tmp_path)
+    assert f"Pagina 1 van {pages}" in dutch
+    assert "Vervolgacties" in dutch
+    assert "Page 1 of" not in dutch
+
+
+def test_the_actions_appendix_lists_owner_due_date_and_status(
+    alice_client, podiatrist, tmp_path
+):
+    text = _text(_pdf(alice_client, podiatrist), tmp_path)
+    appendix = text[text.lower().index("follow-up actions action stage owner") :]
+    for action in Action.objects.filter(map=podiatrist).select_related("owner"):
+        assert action.title in appendix
+        assert action.get_status_display() in appendix
+        if action.owner:
+            owner = action.owner.get_full_name() or action.owner.get_username()
+            assert owner in appendix
+        if action.due:
+            assert action.due.strftime("%b %Y").lstrip("0") in appendix
+
+
+def test_cited_findings_are_numbered_on_the_cards_and_listed(
+    alice_client, b2b, tmp_path
+):
+    text = _text(_pdf(alice_client, b2b), tmp_path)
+    cited = Card.findings.through.objects.filter(card__map=b2b)
+    statements = {row.finding.statement for row in cited.select_related("finding")}
+    assert statements
+    appendix = text[text.index("Findings cited on this map") :]
+    for statement in statements:
+        assert _squash(statement) in appendix
+    assert "✓ F1" in text
+
+
+# ---- Options ----------------------------------------------------------------
+
+
+def test_paper_sizes_are_landscape(alice_client, podiatrist, tmp_path):
+    sizes = {}
+    for paper in ("a4", "a3", "a2"):
+        pdf = _pdf(alice_client, podiatrist, **_options(podiatrist, paper=paper))
+        sizes[paper] = _info(pdf, tmp_path)["Page size"]
+    assert sizes["a4"].startswith("841.89 x 595.276")
+    assert sizes["a3"].startswith("1190.55 x 841.89")
+    assert sizes["a2"].startswith("1683.78 x 1190.55")
+
+
+def test_page_count_follows_the_options(alice_client, b2b, tmp_path):
+    n_stages = b2b.stages.count()
+    assert n_stages == 7
+
+    def pages(**overrides):
+        return _pages(_pdf(alice_client, b2b, **_options(b2b, **overrides)), tmp_path)
+
+    bare = {"actions": None, "personas": None, "findings": None}
+    # The grid alone: one page per group of stages.
+    assert pages(stages_per_page="7", **bare) == 1
+    assert pages(stages_per_page="4", **bare) == 2
+    assert pages(stages_per_page="2", **bare) == 4
+    assert pages(layout="wide", **bare) == 1
+    # Each appendix adds pages.
+    with_actions = pages(stages_per_page="7", personas=None, findings=None)
+    assert with_actions > 1
+    everything = pages(stages_per_page="7")
+    assert everything >= with_actions + 2  # three personas and the findings
+
+
+def test_one_wide_page_is_as_wide_as_the_map_needs(alice_client, b2b, tmp_path):
+    options = _options(b2b, paper="a4", layout="wide", actions=None)
+    options.update(personas=None, findings=None)
+    info = _info(_pdf(alice_client, b2b, **options), tmp_path)
+    width, height = (float(x) for x in info["Page size"].split()[0:3:2])
+    assert height == pytest.approx(595.28, abs=0.5)  # A4's height
+    # 7 stages of at least 56 mm, the lane labels and the margins: > 420 mm.
+    assert width / 72 * 25.4 > 7 * 56 + 30
+
+
+def test_left_out_lanes_and_appendices_are_not_printed(
+    alice_client, podiatrist, tmp_path
+):
+    pains = podiatrist.lanes.get(kind=LaneKind.PAINS)
+    pain_texts = list(
+        podiatrist.cards.filter(lane=pains).values_list("text", flat=True)
+    )
+    assert pain_texts
+    lanes = [str(lane.pk) for lane in podiatrist.lanes.exclude(pk=pains.pk)]
+    options = _options(podiatrist, lanes=lanes, actions=None, findings=None)
+    text = _text(_pdf(alice_client, podiatrist, **options), tmp_path)
+    assert not any(_squash(t) in text for t in pain_texts)
+    assert "Findings cited on this map" not in text
+    assert "action stage owner" not in text.lower()
+
+
+def test_a_hidden_lane_can_be_printed_when_chosen(alice_client, podiatrist, tmp_path):
+    lane = podiatrist.lanes.get(kind=LaneKind.PAINS)
+    lane.hidden = True
+    lane.save()
+    card_text = podiatrist.cards.filter(lane=lane).first().text
+    options = _options(podiatrist, actions=None)  # an action may quote the card
+    assert _squash(card_text) not in _text(
+        _pdf(alice_client, podiatrist, **options), tmp_path
+    )
+    options["lanes"] = [*options["lanes"], str(lane.pk)]
+    caches["pdf"].clear()
+    assert _squash(card_text) in _text(
+        _pdf(alice_client, podiatrist, **options), tmp_path
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"paper": "a5"}, "Select a valid choice"),
+        ({"lanes": None}, "Choose at least one lane."),
+        ({"stages_per_page": "0"}, "greater than or equal to 1"),
+        ({"layout": "sideways"}, "Select a valid choice"),
+    ],
+)
+def test_bad_options_get_a_message(alice_client, podiatrist, overrides, message):
+    response = alice_client.get(_url(podiatrist, **_options(podiatrist, **overrides)))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+
+
+def test_a_lane_of_another_map_is_not_an_option(alice_client, podiatrist, b2b):
+    other_lane = b2b.lanes.first()
+    options = _options(podiatrist, lanes=[str(other_lane.pk)])
+    assert alice_client.get(_url(podiatrist, **options)).status_code == 422
+
+
+# ---- File, access, cache -----------------------------------------------------
+
+
+def test_file_name_is_the_title_and_the_date(alice_client, b2b):
+    response = alice_client.get(_url(b2b))
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="inkoop-kantoormeubilair-huidige-situatie-{day}.pdf"'
+    )
+
+
+def test_viewers_may_download_outsiders_may_not(
+    bob_client, carol_client, client, podiatrist
+):
+    assert bob_client.get(_url(podiatrist)).status_code == 200
+    assert carol_client.get(_url(podiatrist)).status_code == 404
+    download = reverse(
+        "map_download", args=[podiatrist.organisation.slug, podiatrist.pk]
+    )
+    assert carol_client.get(download).status_code == 404
+    response = client.get(_url(podiatrist))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_a_second_download_comes_from_the_cache(alice_client, podiatrist, monkeypatch):
+    calls = []
+    real = pdf_render.render_in_child
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_render, "render_in_child", counting)
+    first = _pdf(alice_client, podiatrist)
+    second = _pdf(alice_client, podiatrist)
+    assert first == second
+    assert len(calls) == 1
+    # Other options are another file.
+    _pdf(alice_client, podiatrist, **_options(podiatrist, paper="a4"))
+    assert len(calls) == 2
+
+
+def test_a_change_to_the_map_or_a_persona_makes_a_new_pdf(alice_client, b2b, tmp_path):
+    first = _pdf(alice_client, b2b)
+    card = b2b.cards.first()
+    Card.objects.filter(pk=card.pk).update(text="Nieuwe tekst voor de kaart")
+    b2b.revision += 1  # what every edit does, through maps.models.record
+    type(b2b).objects.filter(pk=b2b.pk).update(revision=b2b.revision)
+    second = _pdf(alice_client, b2b)
+    assert "Nieuwe tekst voor de kaart" in _text(second, tmp_path)
+    persona = b2b.personas.first()
+    type(persona).objects.filter(pk=persona.pk).update(
+        name="Directeur Diederik", version=persona.version + 1
+    )
+    third = _pdf(alice_client, b2b)
+    assert "Directeur Diederik" in _text(third, tmp_path)
+    assert first != second != third
+
+
+def test_query_count_does_not_grow_with_cards(
+    alice_client, org, alice, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(
+        pdf_render,
+        "render_in_child",
+        lambda html, assets, time_limit: pdf_render.Rendered(b"%PDF-fake"),
+    )
+    journey_map = map_create_from_template(org, alice, "Big", "seven_phases")
+    lanes = list(
+        journey_map.lanes.exclude(kind__in=[LaneKind.EMOTION, LaneKind.ACTIONS])
+    )
+
+    def add(n):
+        for stage in journey_map.stages.all():
+            for lane in lanes:
+                Card.objects.bulk_create(
+                    Card(map=journey_map, stage=stage, lane=lane, text=f"card {i}")
+                    for i in range(n)
+                )
+
+    add(1)
+    _pdf(alice_client, journey_map)  # the first request also saves the session
+    caches["pdf"].clear()
+    with django_assert_max_num_queries(30) as small:
+        _pdf(alice_client, journey_map)
+    caches["pdf"].clear()
+    add(5)
+    with django_assert_max_num_queries(30) as big:
+        _pdf(alice_client, journey_map)
+    assert [q["sql"][:60] for q in big.captured_queries] == [
+        q["sql"][:60] for q in small.captured_queries
+    ]
+
+
+# ---- Safety: what the document may load, the time limit ---------------------
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list = []
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def listener():
+    _Recorder.hits = []
+    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.hits
+    server.shutdown()
+
+
+def test_urls_in_card_text_are_printed_not_fetched(
+    alice_client, podiatrist, listener, tmp_path
+):
+    base, hits = listener
+    lane = podiatrist.lanes.get(kind=LaneKind.PAINS)
+    stage = podiatrist.stages.first()
+    nasty = (
+        f'<img src="{base}/tracker.png"> <link rel="stylesheet" href="{base}/x.css">'
+        ' <img src="file:///etc/passwd"> <iframe src="file:///etc/passwd"></iframe>'
+    )
+    Card.objects.create(map=podiatrist, stage=stage, lane=lane, text=nasty)
+    text = _text(_pdf(alice_client, podiatrist), tmp_path)
+    assert hits == []
+    assert f'<img src="{base}/tracker.png">' in text  # shown as text
+    assert "root:" not in text
+
+
+def test_the_renderer_fetches_nothing_but_data_and_our_static_files(listener, tmp_path):
+    base, hits = listener
+    assets = pdf_module.assets()
+    html = f"""<html><head><link rel="stylesheet" href="css/pdf.css">
+        <link rel="stylesheet" href="{base}/evil.css"></head><body>
+        <img src="{base}/a.png"><img src="https://example.org/b.png">
+        <img src="file:///etc/passwd"><object data="file:///etc/hostname"></object>
+        <img src="{pdf_render.STATIC_ORIGIN}../../../../etc/passwd">
+        <img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/%3E">
+        <p>Hello</p></body></html>"""
+    rendered = pdf_render.render_in_child(html, assets, time_limit=60)
+    assert hits == []
+    assert rendered.pdf.startswith(b"%PDF")
+    refused = " ".join(rendered.refused)
+    assert f"{base}/a.png" in refused
+    assert f"{base}/evil.css" in refused
+    assert "https://example.org/b.png" in refused
+    assert "file:///etc/passwd" in refused
+    assert "etc/passwd" in refused.replace("file:///etc/passwd", "")
+    assert "data:" not in refused
+    assert "css/pdf.css" not in refused
+    path = tmp_path / "fetched.pdf"
+    path.write_bytes(rendered.pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "root:" not in text
+
+
+def test_a_render_over_the_time_limit_gets_a_clear_message(
+    alice_client, podiatrist, settings
+):
+    settings.PDF_TIME_LIMIT = 0.01
+    response = alice_client.get(_url(podiatrist))
+    assert response.status_code == 503
+    assert "took too long" in response.content.decode()
+    response = alice_client.get(_url(podiatrist), headers={"X-Download": "fetch"})
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith("Making the PDF took too long")
+
+
+def test_a_failing_render_gets_a_clear_message(alice_client, podiatrist, monkeypatch):
+    def fail(*args, **kwargs):
+        raise pdf_render.RenderFailed("boom")
+
+    monkeypatch.setattr(pdf_render, "render_in_child", fail)
+    response = alice_client.get(_url(podiatrist))
+    assert response.status_code == 503
+    assert "could not be made" in response.content.decode()
+
+
+def test_the_download_page_offers_the_options_and_the_data(bob_client, podiatrist):
+    url = reverse("map_download", args=[podiatrist.organisation.slug, podiatrist.pk])
+    page = bob_client.get(url).content.decode()
+    assert 'value="a3" checked' in page or 'value="a3"\n' in page or "checked" in page
+    for lane in podiatrist.lanes.all():
+        assert lane.title in page
+    assert (
+        reverse("map_pdf", args=[podiatrist.organisation.slug, podiatrist.pk]) in page
+    )
