@@ -22,6 +22,7 @@ production-like (DEBUG off, cached templates) except plain HTTP.
 
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -286,7 +287,15 @@ def measure_pdf(client, org, journey_map, n: int) -> dict:
             times.append((time.perf_counter() - start) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"bench: {url} answered HTTP {response.status_code}")
-    floor_html = bare_table(journey_map)
+    from django.template.loader import render_to_string
+
+    from maps.pdf import Options, document_context
+
+    floor_html = bare_table(
+        render_to_string(
+            "maps/pdf/canvas.html", document_context(journey_map, Options(), org)
+        )
+    )
     floors = []
     for _i in range(n):
         start = time.perf_counter()
@@ -302,33 +311,21 @@ def measure_pdf(client, org, journey_map, n: int) -> dict:
     return result
 
 
-def bare_table(journey_map) -> str:
-    """The map's text (stages, lanes, cards, notes, actions) in an unstyled table."""
-    from django.utils.html import escape
-
-    from maps.grid import canvas_context
-
-    ctx = canvas_context(journey_map)
-    head = "".join(f"<th>{escape(stage.title)}</th>" for stage in ctx["stages"])
-    rows = []
-    for row in ctx["rows"]:
-        cells = []
-        for cell in row.cells:
-            texts = [
-                getattr(item, "text", None)
-                or getattr(item, "title", None)
-                or getattr(item, "note", "")
-                for item in cell
-                if item is not None
-            ]
-            cells.append(
-                "<td>" + "".join(f"<p>{escape(t)}</p>" for t in texts) + "</td>"
-            )
-        rows.append(f"<tr><th>{escape(row.lane.title)}</th>{''.join(cells)}</tr>")
+def bare_table(html: str) -> str:
+    """
+    The floor: the same text as the PDF canvas's HTML, in bare tables on the
+    same paper. Styles, graphics and attributes go; table cells stay, and every
+    other block becomes a line break.
+    """
+    html = re.sub(r"(?s)<(head|svg)\b.*?</\1>", "", html)
+    html = re.sub(r"<(/?)(table|thead|tbody|tr|td|th)\b[^>]*>", r"<\1\2>", html)
+    html = re.sub(
+        r"</?(p|div|li|h\d|dt|dd|blockquote|section|header|ul|dl)\b[^>]*>", "<br>", html
+    )
+    html = re.sub(r"<(?!/?(?:table|thead|tbody|tr|td|th|br)>)[^>]*>", "", html)
     return (
-        "<html><head><style>@page { size: A3 landscape }</style></head><body>"
-        f"<h1>{escape(journey_map.title)}</h1>"
-        f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table></body></html>"
+        "<html><head><style>@page { size: A3 landscape }</style></head>"
+        f"<body>{html}</body></html>"
     )
 
 

@@ -41,6 +41,7 @@ SENTENCES = {
     ("set", "map"): gettext_lazy("changed the map's details"),
     ("status", "map"): gettext_lazy("changed the map's status"),
     ("duplicate", "map"): gettext_lazy("created the map as a copy"),
+    ("import", "map"): gettext_lazy("imported the map from a file"),
     ("archive", "map"): gettext_lazy("archived the map"),
     ("restore", "map"): gettext_lazy("restored the map"),
     ("cite", "map"): gettext_lazy("changed the map's evidence"),

@@ -33,9 +33,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from maps import pdf_render
@@ -176,6 +175,11 @@ class Page:
     width: float  # mm
     height: float
     stage_mm: float  # one stage column
+    columns: int  # stage columns of the widest group
+
+    @property
+    def table_mm(self) -> float:
+        return LABEL_MM + self.columns * self.stage_mm
 
 
 def layout(options: Options, n_stages: int) -> tuple[Page, list[slice]]:
@@ -188,13 +192,13 @@ def layout(options: Options, n_stages: int) -> tuple[Page, list[slice]]:
         width = max(
             width, MARGIN["left"] + MARGIN["right"] + LABEL_MM + per_page * stage_mm
         )
-        return Page(width, height, stage_mm), [slice(0, n_stages)]
+        return Page(width, height, stage_mm, per_page), [slice(0, n_stages)]
     per_page = options.stages_per_page or auto_stages_per_page(options.paper)
     n_groups = max(1, math.ceil(n_stages / per_page))
     # Balanced: 7 stages at 6 per page print as 4 + 3, not 6 + 1.
     size = max(1, math.ceil(n_stages / n_groups))
     slices = [slice(i, i + size) for i in range(0, max(n_stages, 1), size)]
-    return Page(width, height, content / size), slices
+    return Page(width, height, content / size, size), slices
 
 
 # ---- What the document shows ------------------------------------------------
@@ -319,18 +323,7 @@ def _css_string(text: str) -> str:
 
 # ---- Rendering and caching ---------------------------------------------------
 
-PDF_ASSETS = ["css/pdf.css"] + [
-    f"vendor/source-sans-3/source-sans-3-{subset}-{style}.woff"
-    for subset, style in [
-        ("latin", "400-normal"),
-        ("latin", "400-italic"),
-        ("latin", "600-normal"),
-        ("latin", "700-normal"),
-        ("latin-ext", "400-normal"),
-        ("latin-ext", "600-normal"),
-        ("latin-ext", "700-normal"),
-    ]
-]
+PDF_ASSETS = ["css/pdf.css"]  # the fonts come with the renderer (pdf_render.fonts)
 
 
 @cache
@@ -342,7 +335,7 @@ def _assets() -> dict:
         if found is None:  # collected only, e.g. in a slim production image
             found = str(settings.STATIC_ROOT / name)
         with open(found, "rb") as file:
-            assets[name] = (file.read(), mimetypes.guess_type(name)[0] or "font/woff")
+            assets[name] = (file.read(), mimetypes.guess_type(name)[0] or "text/css")
     return assets
 
 

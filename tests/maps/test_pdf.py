@@ -370,6 +370,12 @@ def test_query_count_does_not_grow_with_cards(
 # ---- Safety: what the document may load, the time limit ---------------------
 
 
+SVG_DATA = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
+    "width='4' height='4'/%3E"
+)
+
+
 class _Recorder(BaseHTTPRequestHandler):
     hits: list = []
 
@@ -418,7 +424,7 @@ def test_the_renderer_fetches_nothing_but_data_and_our_static_files(listener, tm
         <img src="{base}/a.png"><img src="https://example.org/b.png">
         <img src="file:///etc/passwd"><object data="file:///etc/hostname"></object>
         <img src="{pdf_render.STATIC_ORIGIN}../../../../etc/passwd">
-        <img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/%3E">
+        <img src="{SVG_DATA}">
         <p>Hello</p></body></html>"""
     rendered = pdf_render.render_in_child(html, assets, time_limit=60)
     assert hits == []
