@@ -1,0 +1,57 @@
+"""Downloading the PDF canvas from the map page, in a real Chromium."""
+
+import subprocess
+
+import pytest
+from django.core.cache import caches
+from playwright.sync_api import expect
+
+from maps.demo import seed_maps
+from maps.models import JourneyMap
+from research.demo import seed_research
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_download_the_canvas_as_pdf_from_the_map_page(
+    new_context, bob, alice, org, tmp_path
+):
+    caches["pdf"].clear()
+    seed_research(org)
+    seed_maps(org, alice)
+    podiatrist = JourneyMap.objects.get(title="Bezoek aan de podotherapeut")
+    page = new_context(bob).new_page()  # a viewer may download
+    page.goto(podiatrist.get_absolute_url())
+    page.get_by_role("link", name="Download").click()
+    expect(page.get_by_role("heading", name="Canvas as PDF")).to_be_visible()
+    page.get_by_label("A4").check()
+    page.get_by_label("Findings cited on the map").uncheck()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download PDF").click()
+        expect(page.locator("[data-pdf-status]")).to_contain_text("Making the PDF")
+    download = download_info.value
+    assert download.suggested_filename.startswith("bezoek-aan-de-podotherapeut-")
+    assert download.suggested_filename.endswith(".pdf")
+    path = tmp_path / "canvas.pdf"
+    download.save_as(path)
+    expect(page.locator("[data-pdf-status]")).to_contain_text("Downloaded:")
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "841.89 x 595.276" in info  # A4 landscape
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Bezoek aan de podotherapeut" in text
+    assert "Findings cited on this map" not in text
+
+
+def test_bad_options_show_their_message(new_context, alice, org):
+    seed_research(org)
+    seed_maps(org, alice)
+    podiatrist = JourneyMap.objects.get(title="Bezoek aan de podotherapeut")
+    page = new_context(alice).new_page()
+    page.goto(podiatrist.get_absolute_url() + "download/")
+    for box in page.locator("input[name=lanes]").all():
+        box.uncheck()
+    page.get_by_role("button", name="Download PDF").click()
+    expect(page.get_by_text("Choose at least one lane.")).to_be_visible()
+    expect(page.get_by_text("Please check the options below.")).to_be_visible()
