@@ -176,6 +176,7 @@ class Page:
     height: float
     stage_mm: float  # one stage column
     columns: int  # stage columns of the widest group
+    paper_width: float  # the appendices stay on the paper chosen
 
     @property
     def table_mm(self) -> float:
@@ -189,16 +190,16 @@ def layout(options: Options, n_stages: int) -> tuple[Page, list[slice]]:
     if options.layout == "wide":
         per_page = max(n_stages, 1)
         stage_mm = max(STAGE_MIN_MM, content / per_page)
-        width = max(
+        wide = max(
             width, MARGIN["left"] + MARGIN["right"] + LABEL_MM + per_page * stage_mm
         )
-        return Page(width, height, stage_mm, per_page), [slice(0, n_stages)]
+        return Page(wide, height, stage_mm, per_page, width), [slice(0, n_stages)]
     per_page = options.stages_per_page or auto_stages_per_page(options.paper)
     n_groups = max(1, math.ceil(n_stages / per_page))
     # Balanced: 7 stages at 6 per page print as 4 + 3, not 6 + 1.
     size = max(1, math.ceil(n_stages / n_groups))
     slices = [slice(i, i + size) for i in range(0, max(n_stages, 1), size)]
-    return Page(width, height, content / size, size), slices
+    return Page(width, height, content / size, size, width), slices
 
 
 # ---- What the document shows ------------------------------------------------
