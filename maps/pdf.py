@@ -41,7 +41,7 @@ from maps import pdf_render
 from maps.access import get_map_for_member
 from maps.downloads import as_attachment, download_name
 from maps.grid import canvas_context
-from maps.models import Action, Card, Lane, LaneKind
+from maps.models import Action, Card, Experience, Lane, LaneKind
 from research.models import Area, EmpathyEntry, Finding, Persona
 
 # Landscape paper in mm (width, height), and the page margins.
@@ -250,6 +250,8 @@ def document_context(journey_map, options: Options, org) -> dict:
             for item in cell:
                 if isinstance(item, Card):
                     item.finding_numbers = sorted(card_refs.get(item.pk, []))
+                    if row.lane.kind == LaneKind.TOUCHPOINTS:
+                        item.facts = touchpoint_facts(item)
 
     personas = ctx["personas"]
     if options.personas and personas:
@@ -296,12 +298,27 @@ def document_context(journey_map, options: Options, org) -> dict:
         "has_impact": any(
             r.lane.kind in (LaneKind.PAINS, LaneKind.OPPORTUNITIES) for r in ctx["rows"]
         ),
+        "experiences": dict(Experience.choices),
         "has_curve": any(r.lane.kind == LaneKind.EMOTION for r in ctx["rows"]),
         "today": today,
         "page_label": css_content(
             _("Page {page} of {pages}"), page="counter(page)", pages="counter(pages)"
         ),
     }
+
+
+def touchpoint_facts(card) -> list:
+    """(text, CSS class) of what a touchpoint card's foot line says, in order."""
+    facts = []
+    if card.experience:
+        facts.append((card.get_experience_display(), f"xp-{card.experience}"))
+    if card.online is not None:
+        facts.append((_("Online") if card.online else _("Offline"), ""))
+    if card.branded is not None:
+        facts.append((_("Branded") if card.branded else _("Not branded"), ""))
+    if card.department:
+        facts.append((card.department, "dept"))
+    return facts
 
 
 def css_content(text: str, **counters) -> str:

@@ -477,3 +477,17 @@ def test_the_download_page_offers_the_options_and_the_data(bob_client, podiatris
     assert (
         reverse("map_pdf", args=[podiatrist.organisation.slug, podiatrist.pk]) in page
     )
+
+
+def test_touchpoints_show_channel_and_facts_pains_their_impact(
+    alice_client, b2b, tmp_path
+):
+    text = _text(_pdf(alice_client, b2b), tmp_path)
+    touchpoints = b2b.cards.filter(lane__kind=LaneKind.TOUCHPOINTS).exclude(channel="")
+    assert touchpoints
+    for card in touchpoints:
+        assert f"{card.channel_label} {_squash(card.text)}" in text
+    assert "Offline · Branded" in text or "Online · Not branded" in text
+    assert "· ·" not in text  # no empty fact between separators
+    for card in b2b.cards.filter(lane__kind=LaneKind.PAINS).exclude(impact=""):
+        assert f"{_squash(card.text)} Impact: {card.get_impact_display()}" in text
