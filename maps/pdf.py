@@ -282,6 +282,7 @@ def document_context(journey_map, options: Options, org) -> dict:
     today = timezone.localdate()
     return {
         **ctx,
+        "show_head": True,
         "org": org,
         "options": options,
         "page": page,
@@ -402,17 +403,66 @@ def cache_key(journey_map, options: Options, org) -> str:
     )
 
 
+def document_parts(ctx: dict) -> list[dict]:
+    """
+    The document cut where it breaks pages anyway: page one with the first
+    group of stages, each further group, each appendix. The parts render side
+    by side (pdf_render.render_document), which on a server with more than one
+    core makes a large map's first PDF come sooner.
+    """
+    nothing = {
+        "groups": [],
+        "action_rows": [],
+        "persona_pages": [],
+        "findings": [],
+        "show_head": False,
+    }
+    parts = [{**nothing, "groups": ctx["groups"][:1], "show_head": True}]
+    parts += [{**nothing, "groups": [group]} for group in ctx["groups"][1:]]
+    for name in ("action_rows", "persona_pages", "findings"):
+        if ctx[name]:
+            parts.append({**nothing, name: ctx[name]})
+    return parts
+
+
+# The look of the page number, as static/css/pdf.css gives @bottom-right.
+NUMBER_STYLE = (
+    'font: 7pt "Source Sans 3", "DejaVu Sans", sans-serif; color: #6b7189; '
+    "vertical-align: top; padding-top: 3mm;"
+)
+
+
+def footer_css(page_label: str) -> str:
+    """The running page number alone, for pdf_render.join to lay over the parts."""
+    margin = " ".join(
+        f"{MARGIN[side]}mm" for side in ("top", "right", "bottom", "left")
+    )
+    number = f"@bottom-right {{ content: {page_label}; {NUMBER_STYLE} }}"
+    return f"@page {{ margin: {margin}; {number} }}"
+
+
 def make_pdf(journey_map, options: Options, org) -> bytes:
     """The PDF bytes, from the cache when nothing they show has changed."""
     store = caches["pdf"]
     key = cache_key(journey_map, options, org)
     pdf = store.get(key)
     if pdf is None:
-        html = render_to_string(
-            "maps/pdf/canvas.html", document_context(journey_map, options, org)
-        )
-        pdf = pdf_render.render_in_child(
-            html, assets(), time_limit=settings.PDF_TIME_LIMIT
+        ctx = document_context(journey_map, options, org)
+        parts = document_parts(ctx)
+        template = "maps/pdf/canvas.html"
+        if len(parts) == 1:
+            htmls = [render_to_string(template, {**ctx, **parts[0]})]
+        else:  # numbered when joined; written as the renderers ask for them
+            htmls = (
+                render_to_string(template, {**ctx, **part, "page_label": "none"})
+                for part in parts
+            )
+        pdf = pdf_render.render_document(
+            htmls,
+            footer_css(ctx["page_label"]),
+            assets(),
+            time_limit=settings.PDF_TIME_LIMIT,
+            workers=settings.PDF_WORKERS,
         ).pdf
         store.set(key, pdf)
     return pdf

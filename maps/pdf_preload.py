@@ -1,8 +1,10 @@
 """
-Imported once by the PDF renderer's fork server (maps.pdf_render): WeasyPrint
-and the type family are loaded there, so every render's child starts with them.
+Imported once by the PDF renderer's fork server (maps.pdf_render): WeasyPrint,
+the type family and a first small render happen there, so every render's child
+starts warm (a first render in a fresh process costs most of a second more).
 """
 
 from maps import pdf_render
 
 pdf_render.fonts()
+pdf_render.warm_up()

@@ -15,7 +15,9 @@ import logging
 import multiprocessing
 import posixpath
 import re
+import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
 
 # Our own static files are addressed under this origin, which never resolves
@@ -97,6 +99,30 @@ def fonts():
     return _fonts
 
 
+# A small document using what the canvas uses (our stylesheet, a table that
+# repeats its header, cards, the three weights, an SVG, counters in the page
+# margins), rendered once in the fork server by maps.pdf_preload.
+WARM_UP = """<html><head><link rel="stylesheet" href="css/pdf.css"><style>
+@page { size: 420mm 297mm; @bottom-right { content: "Page " counter(page) " of "
+counter(pages); } }</style></head><body><p class="running"><span class="run-org">
+Org</span></p><header class="doc-head"><div class="doc-title"><h1>Warm</h1></div>
+</header><table class="grid"><thead><tr><th class="stage"><span class="stage-n">1
+</span>Stage</th></tr></thead><tbody><tr class="row"><th class="lane"><span
+class="lane-kind">Kind</span></th><td><div class="card is-validated"><span
+class="channel ch-email">Email</span><br>Text <b>bold</b> <i>italic</i><span
+class="foot"><span class="impact impact-high">High</span></span><span
+class="evidence">✓ F1 ★ ·</span></div></td></tr></tbody></table><svg width="100%"
+height="40"><line x1="0" y1="0" x2="100%" y2="50%" stroke="#000"/><circle cx="50%"
+cy="50%" r="4"/><text x="4" y="10" font-size="8">Axis</text></svg><section
+class="appendix"><h2>Appendix</h2><table class="table"><tr><td>Cell</td></tr></table>
+</section></body></html>"""
+
+
+def warm_up() -> None:
+    css = (STATIC_DIR / "css/pdf.css").read_bytes()
+    render(WARM_UP, {"css/pdf.css": (css, "text/css")})
+
+
 def compact(html: str) -> str:
     """Template indentation out: WeasyPrint's HTML parser pays for every byte."""
     return re.sub(r">\s*\n\s*<", "><", html)
@@ -112,15 +138,62 @@ def render(html: str, assets: dict, base_url: str = STATIC_ORIGIN) -> Rendered:
     return Rendered(pdf, url_fetcher.refused)
 
 
-def _child(connection, html: str, assets: dict) -> None:
+def join(parts: list, footer_css: str, assets: dict) -> Rendered:
+    """
+    Parts rendered apart → one PDF, numbered across the whole: the running
+    "page N of M" is drawn on a document of empty pages of the same sizes
+    (`footer_css` sets only that margin box) and laid over each page. pypdf
+    does the joining.
+    """
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(BytesIO(part.pdf)))
+    sizes = [
+        (float(page.mediabox.width), float(page.mediabox.height))
+        for page in writer.pages
+    ]
+    names = {size: f"s{i}" for i, size in enumerate(dict.fromkeys(sizes))}
+    rules = "".join(
+        f"@page {name} {{ size: {w:.2f}pt {h:.2f}pt; }} .{name} {{ page: {name}; }}"
+        for (w, h), name in names.items()
+    )
+    pages = "".join(
+        f'<div class="{names[size]}"{" style=break-before:page" if i else ""}></div>'
+        for i, size in enumerate(sizes)
+    )
+    footer = render(
+        f"<html><head><style>{footer_css}{rules}</style></head>"
+        f"<body>{pages}</body></html>",
+        assets,
+    )
+    numbers = PdfReader(BytesIO(footer.pdf))
+    if len(numbers.pages) != len(writer.pages):
+        raise ValueError("page numbers do not match the pages")
+    for page, number in zip(writer.pages, numbers.pages, strict=True):
+        page.merge_page(number)
+        page.compress_content_streams()  # merging leaves them uncompressed
+    first = PdfReader(BytesIO(parts[0].pdf))
+    if first.metadata:
+        writer.add_metadata(dict(first.metadata))
+    out = BytesIO()
+    writer.write(out)
+    refused = [url for part in parts for url in part.refused] + footer.refused
+    return Rendered(out.getvalue(), refused)
+
+
+def _child(connection, work, *args) -> None:
     # Page-by-page progress is noise in the server's log; warnings stay.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
-        rendered = render(html, assets)
+        result = work(*args)
     except Exception as error:  # reported to the parent, who says it to the user
         connection.send(("error", f"{type(error).__name__}: {error}"))
     else:
-        connection.send(("ok", rendered))
+        connection.send(("ok", result))
     finally:
         connection.close()
 
@@ -139,25 +212,76 @@ def _forkserver():
     return _context
 
 
+def _in_children(jobs, workers: int, deadline: float) -> list:
+    """
+    Run (function, args) jobs in child processes, `workers` at a time. `jobs`
+    may be a generator: the next job is made only when a worker is free.
+    """
+    context = _forkserver()
+    results = {}
+    waiting = enumerate(jobs)
+    running = {}  # receiving end → (index, process)
+    more = True
+    try:
+        while more or running:
+            while more and len(running) < workers:
+                job = next(waiting, None)
+                if job is None:
+                    more = False
+                    break
+                index, (work, args) = job
+                receiving, sending = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(sending, work, *args))
+                process.start()
+                sending.close()
+                running[receiving] = (index, process)
+            if not running:
+                break
+            left = deadline - time.monotonic()
+            ready = wait(list(running), timeout=max(left, 0)) if left > 0 else []
+            if not ready:
+                raise RenderFailed("took longer than the time limit", timed_out=True)
+            for receiving in ready:
+                index, process = running.pop(receiving)
+                try:
+                    status, payload = receiving.recv()
+                except EOFError:
+                    process.join()
+                    raise RenderFailed(
+                        f"renderer stopped (exit {process.exitcode})"
+                    ) from None
+                finally:
+                    receiving.close()
+                process.join()
+                if status != "ok":
+                    raise RenderFailed(payload)
+                results[index] = payload
+    finally:
+        for receiving, (_index, process) in running.items():
+            receiving.close()
+            process.kill()
+            process.join()
+    return [results[index] for index in sorted(results)]
+
+
 def render_in_child(html: str, assets: dict, time_limit: float) -> Rendered:
     """HTML → PDF in a child process, killed after `time_limit` seconds."""
-    context = _forkserver()
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sending, html, assets))
-    process.start()
-    sending.close()
-    try:
-        if not receiving.poll(time_limit):
-            raise RenderFailed(f"took longer than {time_limit:g} s", timed_out=True)
-        try:
-            status, payload = receiving.recv()
-        except EOFError:
-            raise RenderFailed(f"renderer stopped (exit {process.exitcode})") from None
-    finally:
-        receiving.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
-    if status != "ok":
-        raise RenderFailed(payload)
-    return payload
+    deadline = time.monotonic() + time_limit
+    return _in_children([(render, (html, assets))], 1, deadline)[0]
+
+
+def render_document(
+    htmls, footer_css: str, assets: dict, time_limit: float, workers: int
+) -> Rendered:
+    """
+    A document cut at its page breaks into parts (`htmls`, a list or a
+    generator, so the first part renders while the next is being written):
+    rendered side by side, `workers` at a time, then joined and numbered (see
+    `join`); a single part as it is. All within `time_limit` seconds.
+    """
+    deadline = time.monotonic() + time_limit
+    jobs = ((render, (html, assets)) for html in htmls)
+    parts = _in_children(jobs, workers, deadline)
+    if len(parts) == 1:
+        return parts[0]
+    return _in_children([(join, (parts, footer_css, assets))], 1, deadline)[0]

@@ -131,8 +131,9 @@ def test_every_stage_card_and_action_of_a_demo_map_is_in_the_pdf(
 def test_the_header_and_appendices_follow_the_language(alice_client, b2b, tmp_path):
     text = _text(_pdf(alice_client, b2b), tmp_path)
     pages = _pages(_pdf(alice_client, b2b), tmp_path)
-    assert f"Page 1 of {pages}" in text
-    assert f"Page {pages} of {pages}" in text
+    # Numbered across the parts rendered apart (maps.pdf.document_parts).
+    numbers = re.findall(r"Page (\d+) of (\d+)", text)
+    assert numbers == [(str(n), str(pages)) for n in range(1, pages + 1)]
     assert f"Revision {b2b.revision}" in text
     assert "Follow-up actions" in text
     assert "empathy map" in text.lower()  # a heading set in capitals
@@ -177,6 +178,21 @@ def test_cited_findings_are_numbered_on_the_cards_and_listed(
 
 
 # ---- Options ----------------------------------------------------------------
+
+
+def test_parts_rendered_side_by_side_make_the_same_document(
+    alice_client, b2b, settings, tmp_path
+):
+    settings.PDF_WORKERS = 1
+    one = _pdf(alice_client, b2b)
+    caches["pdf"].clear()
+    settings.PDF_WORKERS = 3
+    three = _pdf(alice_client, b2b)
+    assert _text(one, tmp_path) == _text(three, tmp_path)
+    assert _pages(one, tmp_path) == _pages(three, tmp_path) == 5
+    info = _info(three, tmp_path)
+    assert info["Title"] == b2b.title
+    assert info["Author"] == "Demo"
 
 
 def test_paper_sizes_are_landscape(alice_client, podiatrist, tmp_path):
@@ -299,13 +315,13 @@ def test_viewers_may_download_outsiders_may_not(
 
 def test_a_second_download_comes_from_the_cache(alice_client, podiatrist, monkeypatch):
     calls = []
-    real = pdf_render.render_in_child
+    real = pdf_render.render_document
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pdf_render, "render_in_child", counting)
+    monkeypatch.setattr(pdf_render, "render_document", counting)
     first = _pdf(alice_client, podiatrist)
     second = _pdf(alice_client, podiatrist)
     assert first == second
@@ -337,8 +353,8 @@ def test_query_count_does_not_grow_with_cards(
 ):
     monkeypatch.setattr(
         pdf_render,
-        "render_in_child",
-        lambda html, assets, time_limit: pdf_render.Rendered(b"%PDF-fake"),
+        "render_document",
+        lambda htmls, *args, **kwargs: pdf_render.Rendered(b"%PDF-fake"),
     )
     journey_map = map_create_from_template(org, alice, "Big", "seven_phases")
     lanes = list(
@@ -462,7 +478,7 @@ def test_a_failing_render_gets_a_clear_message(alice_client, podiatrist, monkeyp
     def fail(*args, **kwargs):
         raise pdf_render.RenderFailed("boom")
 
-    monkeypatch.setattr(pdf_render, "render_in_child", fail)
+    monkeypatch.setattr(pdf_render, "render_document", fail)
     response = alice_client.get(_url(podiatrist))
     assert response.status_code == 503
     assert "could not be made" in response.content.decode()
