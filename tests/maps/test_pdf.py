@@ -507,3 +507,19 @@ def test_touchpoints_show_channel_and_facts_pains_their_impact(
     assert "· ·" not in text  # no empty fact between separators
     for card in b2b.cards.filter(lane__kind=LaneKind.PAINS).exclude(impact=""):
         assert f"{_squash(card.text)} Impact: {card.get_impact_display()}" in text
+
+
+def test_a_long_word_wraps_inside_its_card(alice_client, podiatrist, tmp_path):
+    lane = podiatrist.lanes.get(kind=LaneKind.PAINS)
+    Card.objects.create(
+        map=podiatrist, stage=podiatrist.stages.first(), lane=lane, text="X" * 300
+    )
+    pdf = _pdf(alice_client, podiatrist, **_options(podiatrist, paper="a4"))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    raw = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    runs = [len(run) for run in re.findall(r"X+", raw)]
+    assert sum(runs) == 300  # all of it printed…
+    assert len(runs) > 3  # …over several lines of the card
