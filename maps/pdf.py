@@ -4,9 +4,11 @@ actions, the personas and the cited findings as appendices.
 
 `map_download` is the page with the options (and the data downloads);
 `map_pdf` makes the file. The document is HTML (templates/maps/pdf/
-canvas.html, styles in static/css/pdf.css) rendered by WeasyPrint in a child
-process with a time limit (maps.pdf_render), which also decides what the
-document may load: `data:` URLs and our own static files, nothing else.
+canvas.html, styles in static/css/pdf.css) rendered by WeasyPrint in child
+processes with a time limit (maps.pdf_render), which also decides what the
+document may load: `data:` URLs and our own static files, nothing else. It is
+cut where it breaks pages anyway (`document_parts`); the parts render side by
+side and are joined with their page numbers.
 
 Tables cannot split sideways, so a map wider than the paper is cut into groups
 of stages, one group per page with the lane labels repeated, or printed on one
@@ -206,10 +208,11 @@ def layout(options: Options, n_stages: int) -> tuple[Page, list[slice]]:
 
 
 def document_context(journey_map, options: Options, org) -> dict:
-    lane_ids = {lane_id for lane_id in options.lanes} or None
-    if lane_ids is not None:
+    lane_ids = None  # the visible lanes
+    if options.lanes:
+        chosen = set(options.lanes)
         lane_ids = {
-            lane.pk for lane in journey_map.lanes.all() if str(lane.pk) in lane_ids
+            lane.pk for lane in journey_map.lanes.all() if str(lane.pk) in chosen
         }
     ctx = canvas_context(journey_map, lane_ids=lane_ids)
     stages, curve = ctx["stages"], ctx["curve"]
