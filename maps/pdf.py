@@ -345,7 +345,8 @@ def _css_string(text: str) -> str:
 
 # ---- Rendering and caching ---------------------------------------------------
 
-PDF_ASSETS = ["css/pdf.css"]  # the fonts come with the renderer (pdf_render.fonts)
+# The fonts come with the renderer (pdf_render.fonts).
+PDF_ASSETS = ["css/palette.css", "css/pdf.css"]
 
 
 @cache

@@ -102,7 +102,8 @@ def fonts():
 # A small document using what the canvas uses (our stylesheet, a table that
 # repeats its header, cards, the three weights, an SVG, counters in the page
 # margins), rendered once in the fork server by maps.pdf_preload.
-WARM_UP = """<html><head><link rel="stylesheet" href="css/pdf.css"><style>
+WARM_UP = """<html><head><link rel="stylesheet" href="css/pdf.css">
+<link rel="stylesheet" href="css/palette.css"><style>
 @page { size: 420mm 297mm; @bottom-right { content: "Page " counter(page) " of "
 counter(pages); } }</style></head><body><p class="running"><span class="run-org">
 Org</span></p><header class="doc-head"><div class="doc-title"><h1>Warm</h1></div>
@@ -119,8 +120,11 @@ class="appendix"><h2>Appendix</h2><table class="table"><tr><td>Cell</td></tr></t
 
 
 def warm_up() -> None:
-    css = (STATIC_DIR / "css/pdf.css").read_bytes()
-    render(WARM_UP, {"css/pdf.css": (css, "text/css")})
+    assets = {
+        name: ((STATIC_DIR / name).read_bytes(), "text/css")
+        for name in ("css/palette.css", "css/pdf.css")
+    }
+    render(WARM_UP, assets)
 
 
 def compact(html: str) -> str:
