@@ -17,16 +17,8 @@ CARD_LANES = (
     LaneKind.PAINS,
     LaneKind.OPPORTUNITIES,
 )
-TOUCHPOINT_FIELDS = (
-    "channel",
-    "custom_channel",
-    "online",
-    "branded",
-    "department",
-    "experience",
-    "moment_of_truth",
-)
-IMPACT_FIELDS = ("impact",)
+TOUCHPOINT_FIELDS = Card.TOUCHPOINT_FIELDS
+IMPACT_FIELDS = Card.IMPACT_FIELDS
 
 
 def detail_fields(kind: str) -> tuple[str, ...]:

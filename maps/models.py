@@ -195,6 +195,19 @@ class Card(models.Model):
     """
 
     TEXT_MAX = 500
+    # What a card says, beyond where it sits: the fields a lane kind edits,
+    # and all of them together (what a copy, an export or an import carries).
+    TOUCHPOINT_FIELDS = (
+        "channel",
+        "custom_channel",
+        "online",
+        "branded",
+        "department",
+        "experience",
+        "moment_of_truth",
+    )
+    IMPACT_FIELDS = ("impact",)
+    CONTENT_FIELDS = ("text", *TOUCHPOINT_FIELDS, *IMPACT_FIELDS)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="cards")
@@ -530,18 +543,7 @@ def map_duplicate(source: JourneyMap, user, title: str) -> JourneyMap:
             new_lanes.append(new)
         Lane.objects.bulk_create(new_lanes)
         card_ids, new_cards = {}, []
-        copied = (
-            "text",
-            "position",
-            "channel",
-            "custom_channel",
-            "online",
-            "branded",
-            "department",
-            "experience",
-            "moment_of_truth",
-            "impact",
-        )
+        copied = ("position", *Card.CONTENT_FIELDS)
         for card in source.cards.all():
             new = Card(
                 map=copy,

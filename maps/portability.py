@@ -89,17 +89,7 @@ MAP_FIELDS = ("title", "type", "status", "scope", "objective")
 DMU_FIELDS = ("name", "market", "description")
 STAGE_FIELDS = ("title", "description", "customer_goal")
 LANE_FIELDS = ("title", "kind", "hidden")
-CARD_FIELDS = (
-    "text",
-    "channel",
-    "custom_channel",
-    "online",
-    "branded",
-    "department",
-    "experience",
-    "moment_of_truth",
-    "impact",
-)
+CARD_FIELDS = Card.CONTENT_FIELDS
 ACTION_FIELDS = ("title", "description", "due", "status", "evaluation")
 
 # Keys in the document that are about the export, not the map: kept for
