@@ -1,5 +1,8 @@
-"""Downloading the PDF canvas from the map page, in a real Chromium."""
+"""Downloading a map (PDF, JSON, CSV) and the actions board, in a real Chromium."""
 
+import csv
+import io
+import json
 import subprocess
 
 import pytest
@@ -55,3 +58,32 @@ def test_bad_options_show_their_message(new_context, alice, org):
     page.get_by_role("button", name="Download PDF").click()
     expect(page.get_by_text("Choose at least one lane.")).to_be_visible()
     expect(page.get_by_text("Please check the options below.")).to_be_visible()
+
+
+def test_download_the_data_as_json_and_csv(new_context, bob, alice, org, tmp_path):
+    seed_research(org)
+    seed_maps(org, alice)
+    office = JourneyMap.objects.get(title__startswith="Inkoop kantoormeubilair")
+    page = new_context(bob).new_page()  # a viewer may download
+    page.goto(office.get_absolute_url())
+    page.get_by_role("link", name="Download").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="The whole map as JSON").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name.startswith("inkoop-kantoormeubilair-huidige-situatie-")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["map"]["title"] == office.title
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Touchpoints as CSV").click()
+    rows = list(csv.reader(io.StringIO(info.value.path().read_text("utf-8-sig"))))
+    touchpoints = office.cards.filter(lane__kind="touchpoints")
+    assert len(rows) == 1 + touchpoints.count()
+    page.get_by_role("link", name="Actions").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.reader(io.StringIO(info.value.path().read_text("utf-8-sig"))))
+    assert len(rows) > 1
+    assert {row[2] for row in rows[1:]} >= set(
+        office.actions.values_list("title", flat=True)
+    )
