@@ -201,7 +201,7 @@ def _median_ms(client, url: str, n: int, *, post=None, htmx: bool = False):
 
 def _cold_median_ms(client, url: str, n: int) -> float:
     """Median ms of `url` with every kept fragment forgotten before each request."""
-    from maps import kept
+    from maps.canvas import kept
 
     stores = [v for v in vars(kept).values() if isinstance(v, kept.KeptFragments)]
     times = []
@@ -244,7 +244,7 @@ def measure(client, org, big, small, n: int = REPEAT) -> dict:
         result[f"{key}_ms"], result[f"{key}_queries"] = ms, queries
         result[f"{key}_kb"] = round(len(response.content) / 1024, 1)
 
-    # The same page with nothing kept (maps.kept): the first view after a
+    # The same page with nothing kept (maps.canvas.kept): the first view after a
     # restart, or of a map nobody opened since its cards changed.
     result["canvas_400_cold_ms"] = _cold_median_ms(client, big.get_absolute_url(), n)
 
@@ -289,7 +289,7 @@ def measure_pdf(client, org, journey_map, n: int) -> dict:
                 raise SystemExit(f"bench: {url} answered HTTP {response.status_code}")
     from django.template.loader import render_to_string
 
-    from maps.pdf import Options, document_context
+    from maps.files.pdf import Options, document_context
 
     floor_html = bare_table(
         render_to_string(

@@ -188,7 +188,7 @@ AXES_VERBOSE = False
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 
-# The PDF canvas (maps.pdf): a render is stopped after PDF_TIME_LIMIT seconds, and
+# The PDF canvas (maps.files.pdf): a render is stopped after PDF_TIME_LIMIT seconds, and
 # the files are cached per map revision and options. By default the cache lives
 # in each process's memory; PDF_CACHE_DIR shares one on disk between processes.
 PDF_TIME_LIMIT = env_int("PDF_TIME_LIMIT", 60, minimum=1)

@@ -5,8 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from journeymap import views
-from maps import exports
-from maps.actions import board_urlpatterns
+from maps.actions.views import board_urlpatterns
+from maps.files import csv_views
 
 org_patterns = [
     path("", views.org_home, name="org_home"),
@@ -32,7 +32,7 @@ org_patterns = [
     ),
     path("research/", include("research.urls")),
     path("maps/", include("maps.urls")),
-    path("actions/", include([*board_urlpatterns, *exports.board_urlpatterns])),
+    path("actions/", include([*board_urlpatterns, *csv_views.board_urlpatterns])),
 ]
 
 account_patterns = [

@@ -1,23 +1,15 @@
 """
-Journey map URLs, mounted at /o/<org_slug>/maps/. Each part of the canvas keeps
-its own views and URL list (maps.structure, maps.cards, maps.emotions,
-maps.actions, maps.history, maps.pdf, maps.transfer, maps.exports); this
-file joins them.
+Journey map URLs, mounted at /o/<org_slug>/maps/. Each feature folder keeps its
+own views and URL list (maps/canvas/: stages, lanes, cards, emotions; maps/actions/;
+maps/files/: PDF, JSON, CSV; maps.history); this file joins them.
 """
 
 from django.urls import path
 
-from maps import (
-    actions,
-    cards,
-    emotions,
-    exports,
-    history,
-    pdf,
-    structure,
-    transfer,
-    views,
-)
+from maps import history, views
+from maps.actions import views as actions
+from maps.canvas import cards, emotions, structure
+from maps.files import csv_views, json_views, pdf
 
 urlpatterns = [
     path("", views.map_list, name="map_list"),
@@ -33,6 +25,6 @@ urlpatterns = [
     *actions.urlpatterns,
     *history.urlpatterns,
     *pdf.urlpatterns,
-    *transfer.urlpatterns,
-    *exports.urlpatterns,
+    *json_views.urlpatterns,
+    *csv_views.urlpatterns,
 ]

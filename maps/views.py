@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from journeymap.access import READ, WRITE, get_membership
 from maps.access import get_map_for_member
+from maps.canvas.grid import canvas_context
 from maps.forms import MapCreateForm, MapDuplicateForm, MapFilterForm
-from maps.grid import canvas_context
 from maps.models import (
     Action,
     ActionStatus,

@@ -5,7 +5,7 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from maps import kept
+from maps.canvas import kept
 
 register = template.Library()
 
@@ -29,8 +29,8 @@ def card_choices() -> dict:
 
 @register.simple_tag(name="card_kit")
 def card_kit_tag(org_slug, map_pk) -> dict:
-    """URL prefixes and labels for the cards of one map (maps.cards.card_kit)."""
-    from maps.cards import card_kit
+    """URL prefixes and labels for the cards of one map (maps.canvas.cards.card_kit)."""
+    from maps.canvas.cards import card_kit
 
     return card_kit(org_slug, map_pk)
 
@@ -41,7 +41,7 @@ def card_url(prefix: str, pk) -> str:
     return f"{prefix}{pk}/"
 
 
-# ---- Rendered cards, kept by content (maps.kept) ------------------------
+# ---- Rendered cards, kept by content (maps.canvas.kept) ------------------------
 
 
 def _card_key(card, lane, kit, can_edit) -> tuple:
@@ -94,7 +94,7 @@ def card_list(context, cards) -> str:
 def card_cells(context, row, stages) -> str:
     """
     The cells of one card lane (card.html#cell), each kept by content: its
-    place, the reader, and the keys of the cards in it (maps.kept).
+    place, the reader, and the keys of the cards in it (maps.canvas.kept).
     """
     template = get_template("maps/canvas/card.html#cell").template
     lane, kit, can_edit = context["lane"], context["kit"], context.get("can_edit")

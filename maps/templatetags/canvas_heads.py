@@ -1,5 +1,5 @@
 """
-Stage headers and lane labels of the canvas, kept by content (maps.kept): a
+Stage headers and lane labels of the canvas, kept by content (maps.canvas.kept): a
 12 × 10 canvas has 22 of them, each with its tools and forms.
 """
 
@@ -7,7 +7,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from maps import kept
+from maps.canvas import kept
 
 register = template.Library()
 

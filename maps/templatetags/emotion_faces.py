@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maps import kept
+from maps.canvas import kept
 from maps.models import EmotionScore
 
 register = template.Library()
@@ -78,7 +78,7 @@ def _entry_key(context, column, point) -> tuple:
 def emotion_entries(context, column) -> str:
     """
     Each persona's entry in one stage (emotion_row.html#entry), kept by content
-    (maps.kept): a 12-stage, 3-persona lane has 36 of them. The kept HTML has a
+    (maps.canvas.kept): a 12-stage, 3-persona lane has 36 of them. The kept HTML has a
     marker where the CSRF token goes, and this request's token replaces it.
     """
     parts = []

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from maps import kept
-from maps.actions import is_overdue
+from maps.actions.views import is_overdue
+from maps.canvas import kept
 from maps.models import ActionStatus
 
 register = template.Library()

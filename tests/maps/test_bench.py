@@ -55,7 +55,7 @@ def test_measure_reports_every_key(maps, org, alice, monkeypatch):
 def test_the_pdf_floor_holds_the_same_text(maps, org):
     from django.template.loader import render_to_string
 
-    from maps.pdf import Options, document_context
+    from maps.files.pdf import Options, document_context
 
     big, _small = maps
     html = render_to_string(

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from maps.demo import PODIATRIST, seed_maps
+from maps.files.json_format import dumps, export_map
 from maps.models import JourneyMap
-from maps.portability import dumps, export_map
 from research.demo import seed_research
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,4 @@
-"""CSV downloads: the actions board and a map's touchpoints (maps/exports.py)."""
+"""CSV downloads: the actions board and a map's touchpoints (maps.files.csv_views)."""
 
 import codecs
 import csv
@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from maps.exports import safe_cell
+from maps.files.csv_views import safe_cell
 from maps.models import (
     Action,
     Card,

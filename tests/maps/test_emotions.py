@@ -7,7 +7,7 @@ import pytest
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from maps.emotions import emotion_set
+from maps.canvas.emotions import emotion_set
 from maps.models import (
     Activity,
     Card,
@@ -436,7 +436,7 @@ def test_without_htmx_the_note_is_a_page_and_saving_goes_back(alice_client, feel
     assert feeling.note == "Better now"
 
 
-# ---- Kept entries (maps.kept) ------------------------------------------------
+# ---- Kept entries (maps.canvas.kept) ------------------------------------------------
 
 
 def _face_form_token(content: str) -> str:

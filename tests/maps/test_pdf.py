@@ -1,6 +1,6 @@
 """
-The PDF canvas (maps.pdf, maps.pdf_render): what it contains, how the options
-shape it, what it may load, the time limit, the cache and who may download it.
+The PDF canvas (maps.files.pdf, maps.files.pdf_render): what it contains, how the
+options shape it, what it may load, the time limit, the cache and who may download it.
 Text is read back with poppler's pdftotext and pdfinfo.
 """
 
@@ -14,9 +14,9 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
-from maps import pdf as pdf_module
-from maps import pdf_render
 from maps.demo import seed_maps
+from maps.files import pdf as pdf_module
+from maps.files import pdf_render
 from maps.models import Action, Card, JourneyMap, LaneKind, map_create_from_template
 from research.demo import seed_research
 
@@ -131,7 +131,7 @@ def test_every_stage_card_and_action_of_a_demo_map_is_in_the_pdf(
 def test_the_header_and_appendices_follow_the_language(alice_client, b2b, tmp_path):
     text = _text(_pdf(alice_client, b2b), tmp_path)
     pages = _pages(_pdf(alice_client, b2b), tmp_path)
-    # Numbered across the parts rendered apart (maps.pdf.document_parts).
+    # Numbered across the parts rendered apart (maps.files.pdf.document_parts).
     numbers = re.findall(r"Page (\d+) of (\d+)", text)
     assert numbers == [(str(n), str(pages)) for n in range(1, pages + 1)]
     assert f"Revision {b2b.revision}" in text

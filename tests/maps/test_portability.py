@@ -14,17 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from maps.demo import OFFICE, PODIATRIST, seed_maps
-from maps.models import (
-    Action,
-    Activity,
-    Card,
-    Emotion,
-    JourneyMap,
-    Lane,
-    Stage,
-    map_create_from_template,
-)
-from maps.portability import (
+from maps.files.json_format import (
     FORMAT,
     MAX_BYTES,
     VERSION,
@@ -34,6 +24,16 @@ from maps.portability import (
     import_map,
     read_upload,
     without_ids,
+)
+from maps.models import (
+    Action,
+    Activity,
+    Card,
+    Emotion,
+    JourneyMap,
+    Lane,
+    Stage,
+    map_create_from_template,
 )
 from research.demo import seed_research
 from research.models import DMU, Finding, Persona, Study
@@ -518,7 +518,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(demo, alice, monkeypatch)
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("maps.portability.record", boom)
+    monkeypatch.setattr("maps.files.json_format.record", boom)
     with pytest.raises(RuntimeError):
         import_map(document, demo, alice)
     assert _rows() == before

@@ -628,7 +628,7 @@ def test_header_fragments_take_a_fixed_number_of_queries(
 
 def test_grid_answers_take_a_fixed_number_of_queries(alice_client, trip):
     """
-    Grid answers load the canvas (maps.grid, which other parts extend), so
+    Grid answers load the canvas (maps.canvas.grid, which other parts extend), so
     pin that they do not grow with the cards, and how many the write adds.
     """
     from django.db import connection
@@ -662,7 +662,7 @@ def test_grid_answers_take_a_fixed_number_of_queries(alice_client, trip):
     assert many[0] == canvas + 11
 
 
-# ---- Kept headers (maps.kept) -------------------------------------------------
+# ---- Kept headers (maps.canvas.kept) -------------------------------------------------
 
 
 def test_kept_headers_follow_a_rename_and_carry_each_readers_token(alice, dave, trip):

@@ -1,11 +1,11 @@
-"""Write one journey map as a JSON document (the format of maps.portability)."""
+"""Write one journey map as a JSON document (the format of maps.files.json_format)."""
 
 import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
+from maps.files.json_format import dumps, export_map
 from maps.models import JourneyMap
-from maps.portability import dumps, export_map
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Read a JSON map document (maps.portability) into an organisation as a new map."""
+"""Read a JSON map file (maps.files.json_format) into an organisation as a new map."""
 
 import sys
 
@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from journeymap.models import Organisation
-from maps.portability import ImportRejected, import_map, read_upload
+from maps.files.json_format import ImportRejected, import_map, read_upload
 
 
 class Command(BaseCommand):

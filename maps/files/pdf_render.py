@@ -72,7 +72,7 @@ def fetcher(assets: dict):
 # The type family, loaded once per renderer (in the fork server, so each child
 # starts with it) instead of once per document: decoding seven web fonts cost
 # a few hundred milliseconds a render. Read from our static files on disk.
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 FONTS_CSS = "css/pdf-fonts.css"
 _fonts = None
 
@@ -101,7 +101,7 @@ def fonts():
 
 # A small document using what the canvas uses (our stylesheet, a table that
 # repeats its header, cards, the three weights, an SVG, counters in the page
-# margins), rendered once in the fork server by maps.pdf_preload.
+# margins), rendered once in the fork server by maps.files.pdf_preload.
 WARM_UP = """<html><head><link rel="stylesheet" href="css/pdf.css">
 <link rel="stylesheet" href="css/palette.css"><style>
 @page { size: 420mm 297mm; @bottom-right { content: "Page " counter(page) " of "
@@ -212,7 +212,7 @@ def _forkserver():
         # The server imports WeasyPrint once; every render forks from it.
         # `__main__` too, or each child would import the server's main
         # module again (multiprocessing's spawn preparation).
-        _context.set_forkserver_preload(["__main__", "maps.pdf_preload"])
+        _context.set_forkserver_preload(["__main__", "maps.files.pdf_preload"])
     return _context
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from journeymap.access import get_object_for_member
 from journeymap.editing import Clash, VersionForm, conflict_response, versioned_update
 from maps.access import get_map_for_member
-from maps.grid import Row, emotion_curve
+from maps.canvas.grid import Row, emotion_curve
 from maps.models import Card, Emotion, EmotionScore, Lane, LaneKind, Stage, record
 from research.evidence import Share
 

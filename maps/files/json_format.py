@@ -1,6 +1,6 @@
 """
 A whole journey map as one JSON document, and back (no views here: see
-maps.transfer and the export_map / import_map commands).
+maps.files.json_views and the export_map / import_map commands).
 
 The document (format "journeymap.map", version 1) holds the map's own fields,
 its stages, lanes, cards, emotions and follow-up actions, and *references* to

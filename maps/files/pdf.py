@@ -5,7 +5,7 @@ actions, the personas and the cited findings as appendices.
 `map_download` is the page with the options (and the data downloads);
 `map_pdf` makes the file. The document is HTML (templates/maps/pdf/
 canvas.html, styles in static/css/pdf.css) rendered by WeasyPrint in child
-processes with a time limit (maps.pdf_render), which also decides what the
+processes with a time limit (maps.files.pdf_render), which also decides what the
 document may load: `data:` URLs and our own static files, nothing else. It is
 cut where it breaks pages anyway (`document_parts`); the parts render side by
 side and are joined with their page numbers.
@@ -39,10 +39,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from maps import pdf_render
 from maps.access import get_map_for_member
-from maps.downloads import as_attachment, download_name
-from maps.grid import canvas_context
+from maps.canvas.grid import canvas_context
+from maps.files import pdf_render
+from maps.files.names import as_attachment, download_name
 from maps.models import Action, Card, Experience, Lane, LaneKind
 from research.models import Area, EmpathyEntry, Finding, Persona
 

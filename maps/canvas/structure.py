@@ -33,8 +33,8 @@ from journeymap.editing import (
     versioned_update,
 )
 from maps.access import get_map_for_member
+from maps.canvas.grid import canvas_context
 from maps.forms import LONG_TEXT, MapAboutForm
-from maps.grid import canvas_context
 from maps.models import (
     Card,
     Emotion,

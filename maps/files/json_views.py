@@ -1,6 +1,6 @@
 """
 JSON export and import of whole maps (views). The format and the rules for
-reading it live in maps.portability; these views only check access, move the
+reading it live in maps.files.json_format; these views only check access, move the
 file and say how it went.
 """
 
@@ -17,14 +17,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from journeymap.access import WRITE, get_membership
 from maps.access import get_map_for_member
-from maps.downloads import as_attachment, download_name
-from maps.portability import (
+from maps.files.json_format import (
     ImportRejected,
     dumps,
     export_map,
     import_map,
     read_upload,
 )
+from maps.files.names import as_attachment, download_name
 
 # The import page lists this many problems, then says how many more there are.
 ERRORS_SHOWN = 20

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_safe
 
 from journeymap.access import READ, get_membership
 from maps.access import get_map_for_member
-from maps.actions import BoardFilterForm, board_actions, is_overdue, members_of
-from maps.downloads import as_attachment, download_name
+from maps.actions.views import BoardFilterForm, board_actions, is_overdue, members_of
+from maps.files.names import as_attachment, download_name
 from maps.models import Card, JourneyMap, LaneKind
 
 BOM = "\ufeff"

@@ -1,5 +1,5 @@
 """
-Forms for the cards of the canvas (maps.cards). Each lane kind edits its own
+Forms for the cards of the canvas (maps.canvas.cards). Each lane kind edits its own
 fields: touchpoint details on touchpoint lanes, impact on pain-point and
 opportunity lanes, only the text elsewhere.
 """

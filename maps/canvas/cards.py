@@ -39,7 +39,7 @@ from journeymap.editing import (
     versioned_update,
 )
 from maps.access import get_map_for_member
-from maps.card_forms import (
+from maps.canvas.card_forms import (
     CARD_LANES,
     CardAddForm,
     CardEditForm,
@@ -47,7 +47,7 @@ from maps.card_forms import (
     CardReorderForm,
     detail_fields,
 )
-from maps.grid import cards_for
+from maps.canvas.grid import cards_for
 from maps.models import Card, JourneyMap, Lane, Stage, record
 from research.evidence import EVIDENCE_CHANGED, evidence_view
 
