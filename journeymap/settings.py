@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns journeymap.access.SignInRequired into the sign-in page.
+    "journeymap.access.AccessMiddleware",
     # Axes must come last: it inspects the login attempts the views above saw.
     "axes.middleware.AxesMiddleware",
 ]
