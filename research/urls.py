@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from research import views
+from research import empathy as views
 
 urlpatterns = [
     path("", views.research_overview, name="research_overview"),
