@@ -168,7 +168,7 @@ def build(
             )
             for i in range(actions)
         )
-        record(journey_map, user, "create", after=journey_map.title)
+        record(journey_map, user, "create")
     return journey_map
 
 

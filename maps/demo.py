@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from maps.activity import change
 from maps.models import (
     Action,
     ActionStatus,
@@ -525,86 +526,74 @@ CITATIONS = {
 }
 
 # A little history: (days ago, username or None for someone who has left,
-# verb, what it is about, before, after). "about" is "map", ("stage", title),
-# ("card", text), ("emotion", stage title) or ("action", title).
+# verb, what it is about, the field changes). "about" is "map", ("stage",
+# title), ("card", text), ("emotion", stage title) or ("action", title); an
+# "after" of None is the object's value now.
 HISTORY = {
     PODIATRIST: [
-        (12, "alice", "create", "map", "", PODIATRIST),
+        (12, "alice", "create", "map", []),
         (
             11,
             None,
             "update",
             ("stage", "Afspraak maken"),
-            "Titel: Afspraak",
-            "Titel: Afspraak maken",
+            [
+                ("title", "Afspraak", "Afspraak maken"),
+            ],
         ),
-        (
-            11,
-            None,
-            "create",
-            ("card", "Telefoon alleen"),
-            "",
-            "Telefoon alleen 's ochtends bereikbaar",
-        ),
-        (
-            5,
-            "alice",
-            "set",
-            ("emotion", "Afspraak maken"),
-            "De klant, Afspraak maken: negatief",
-            "zeer negatief",
-        ),
+        (11, None, "create", ("card", "Telefoon alleen"), []),
+        (5, "alice", "set", ("emotion", "Afspraak maken"), [("score", -1, -2)]),
         (
             5,
             "alice",
             "cite",
             ("card", "Belt de praktijk"),
-            "",
-            "Vier op de tien nieuwe patiënten belden eerst buiten de ochtend en "
-            "kregen geen gehoor.",
+            [
+                (
+                    "findings",
+                    [],
+                    [
+                        "Vier op de tien nieuwe patiënten belden eerst buiten de "
+                        "ochtend en kregen geen gehoor."
+                    ],
+                ),
+            ],
         ),
         (
             1,
             "alice",
             "status",
             ("action", "Vergoeding per verzekeraar"),
-            "status: in_progress",
-            "status: done",
+            [
+                ("status", "in_progress", "done"),
+            ],
         ),
     ],
     OFFICE: [
-        (20, "alice", "create", "map", "", OFFICE),
-        (
-            19,
-            None,
-            "create",
-            ("card", "Offertes zijn niet"),
-            "",
-            "Offertes zijn niet te vergelijken",
-        ),
+        (20, "alice", "create", "map", []),
+        (19, None, "create", ("card", "Offertes zijn niet"), []),
         (
             8,
             "alice",
             "update",
             ("card", "Directeur wil"),
-            "Directeur wil een businesscase",
-            "Directeur wil een businesscase op één A4",
+            [
+                ("text", "Directeur wil een businesscase", None),
+            ],
         ),
-        (
-            8,
-            "alice",
-            "create",
-            ("action", "Businesscase-sjabloon"),
-            "",
-            "Businesscase-sjabloon op één A4 voor de directeur",
-        ),
+        (8, "alice", "create", ("action", "Businesscase-sjabloon"), []),
         (
             2,
             "alice",
             "cite",
             ("card", "Levertijd van acht weken"),
-            "",
-            "Levertijd is voor 68% van de respondenten een top-3-criterium.",
+            [
+                (
+                    "findings",
+                    [],
+                    ["Levertijd is voor 68% van de respondenten een top-3-criterium."],
+                ),
+            ],
         ),
     ],
 }
@@ -759,12 +748,19 @@ def _add_history(org, journey_map, stages, entries) -> None:
     """A few changes in the past, so the history panel of the demo is not empty."""
     members = _members(org)
     now = timezone.now()
-    for days_ago, username, verb, about, before, after in entries:
+    for days_ago, username, verb, about, fields in entries:
         obj = _find(journey_map, stages, about)
         if about != "map" and obj is None:
             continue  # renamed or deleted since: leave it out
         user = members.get(username) if username else None
-        activity = record(journey_map, user, verb, obj, before, after)
+        changes = [
+            change(name, before, getattr(obj, name) if after is None else after)
+            for name, before, after in fields
+        ]
+        label = None
+        if about != "map" and about[0] == "emotion":
+            label = obj.stage.title
+        activity = record(journey_map, user, verb, obj, changes=changes, label=label)
         Activity.objects.filter(pk=activity.pk).update(
             created=now - timedelta(days=days_ago, hours=days_ago % 5, minutes=17)
         )

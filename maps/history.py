@@ -1,5 +1,6 @@
 """
-A map's history: the Activity stream (who changed what, before → after),
+A map's history: the Activity stream (who changed what, before → after, told in
+the reader's language by maps.activity),
 newest first, filterable by person and "since" a moment, one page at a time.
 
 `map_history` serves a page of its own and, for htmx requests, the panel that
@@ -8,111 +9,29 @@ A page is a fixed number of queries however long the history is: the people
 who changed the map come from one grouped query, the entries from another.
 """
 
-import functools
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, Max, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from journeymap.models import Membership
 from maps.access import get_map_for_member
-from maps.models import Action, Activity, Card, JourneyMap, Lane, Stage
+from maps.activity import Activity, change_lines, describe, who_markup
+from maps.models import JourneyMap
 
 PAGE_SIZE = 50
 # Before/after texts longer than this show truncated, with the rest one click away.
 SHORT = 140
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-# What a change reads as, by (verb, kind of object). Kinds are model names;
-# record() writes "map" for changes to the map itself.
-SENTENCES = {
-    ("create", "map"): gettext_lazy("created the map"),
-    ("update", "map"): gettext_lazy("changed the map's details"),
-    ("set", "map"): gettext_lazy("changed the map's details"),
-    ("status", "map"): gettext_lazy("changed the map's status"),
-    ("duplicate", "map"): gettext_lazy("created the map as a copy"),
-    ("import", "map"): gettext_lazy("imported the map from a file"),
-    ("archive", "map"): gettext_lazy("archived the map"),
-    ("restore", "map"): gettext_lazy("restored the map"),
-    ("cite", "map"): gettext_lazy("changed the map's evidence"),
-    ("create", "stage"): gettext_lazy("added stage"),
-    ("update", "stage"): gettext_lazy("changed stage"),
-    ("set", "stage"): gettext_lazy("changed stage"),
-    ("delete", "stage"): gettext_lazy("deleted stage"),
-    ("reorder", "stage"): gettext_lazy("reordered stages"),
-    ("move", "stage"): gettext_lazy("moved stage"),
-    ("create", "lane"): gettext_lazy("added lane"),
-    ("update", "lane"): gettext_lazy("renamed lane"),
-    ("set", "lane"): gettext_lazy("changed lane"),
-    ("delete", "lane"): gettext_lazy("deleted lane"),
-    ("reorder", "lane"): gettext_lazy("reordered lanes"),
-    ("move", "lane"): gettext_lazy("moved lane"),
-    ("hide", "lane"): gettext_lazy("hid lane"),
-    ("show", "lane"): gettext_lazy("showed lane"),
-    ("create", "card"): gettext_lazy("added card"),
-    ("update", "card"): gettext_lazy("edited card"),
-    ("set", "card"): gettext_lazy("changed card details"),
-    ("delete", "card"): gettext_lazy("deleted card"),
-    ("reorder", "card"): gettext_lazy("reordered cards"),
-    ("move", "card"): gettext_lazy("moved card"),
-    ("cite", "card"): gettext_lazy("changed the evidence of card"),
-    ("create", "emotion"): gettext_lazy("set emotion"),
-    ("set", "emotion"): gettext_lazy("set emotion"),
-    ("update", "emotion"): gettext_lazy("changed emotion"),
-    ("delete", "emotion"): gettext_lazy("cleared emotion"),
-    ("create", "action"): gettext_lazy("added action"),
-    ("update", "action"): gettext_lazy("edited action"),
-    ("set", "action"): gettext_lazy("changed action"),
-    ("delete", "action"): gettext_lazy("deleted action"),
-    ("reorder", "action"): gettext_lazy("reordered actions"),
-    ("move", "action"): gettext_lazy("moved action"),
-    ("status", "action"): gettext_lazy("changed action status"),
-    ("cite", "action"): gettext_lazy("changed the evidence of action"),
-}
-KINDS = {
-    "map": gettext_lazy("the map"),
-    "stage": gettext_lazy("stage"),
-    "lane": gettext_lazy("lane"),
-    "card": gettext_lazy("card"),
-    "emotion": gettext_lazy("emotion"),
-    "action": gettext_lazy("action"),
-}
-
-
-@functools.cache
-def _title_labels() -> frozenset:
-    """ "Title" in every language: a stage edit that only renamed it says so."""
-    # The two we ship, also when the catalogue is not compiled.
-    labels = {"Title", "Titel"}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            labels.add(_("Title"))
-    return frozenset(labels)
-
-
-def describe(verb: str, kind: str, before: str = "", after: str = "") -> str:
-    """The change as a short sentence without its subject: "renamed stage"."""
-    kind = "map" if kind in ("", "journeymap") else kind
-    if verb == "update" and kind == "stage" and "\n" not in before + after:
-        label = before.partition(":")[0]
-        if label and label in _title_labels():
-            return _("renamed stage")
-    sentence = SENTENCES.get((verb, kind))
-    if sentence is not None:
-        return str(sentence)
-    if kind in KINDS:
-        return _("changed %(kind)s") % {"kind": KINDS[kind]}
-    return _("made a change")
 
 
 class HistoryFilter(forms.Form):
@@ -181,34 +100,6 @@ def _people(journey_map: JourneyMap) -> list[dict]:
     ]
     people.sort(key=lambda p: p["name"].casefold())
     return people
-
-
-# What an entry's object is called now, per kind: one query per kind on the page.
-LABELS = {
-    "stage": (Stage, "title"),
-    "lane": (Lane, "title"),
-    "card": (Card, "text"),
-    "action": (Action, "title"),
-}
-
-
-def _label_objects(journey_map: JourneyMap, entries) -> None:
-    """entry.label: the stage, lane, card or action it is about, as it is called now."""
-    wanted: dict[str, set] = {}
-    for entry in entries:
-        if entry.object_kind in LABELS and entry.object_id:
-            wanted.setdefault(entry.object_kind, set()).add(entry.object_id)
-    labels = {}
-    for kind, ids in wanted.items():
-        model, field = LABELS[kind]
-        labels.update(
-            model.objects.filter(map=journey_map, pk__in=ids).values_list("pk", field)
-        )
-    for entry in entries:
-        label = labels.get(entry.object_id, "")
-        # Said already by before/after (a card's text, a stage's new title).
-        shown = (entry.before, entry.after)
-        entry.label = "" if any(label in text for text in shown) else label
 
 
 def _query(params: dict) -> str:
@@ -280,16 +171,14 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     entries = list(entries[: PAGE_SIZE + 1])
     more = len(entries) > PAGE_SIZE
     entries = entries[:PAGE_SIZE]
-    _label_objects(journey_map, entries)
     now = timezone.now()
     for entry in entries:
         entry.just_now = now - entry.created < timedelta(minutes=1)
         entry.gone = entry.user_id not in names
         entry.who = _("Someone who has left") if entry.gone else names[entry.user_id]
         entry.is_me = entry.user_id == request.user.pk
-        entry.sentence = describe(
-            entry.verb, entry.object_kind, entry.before, entry.after
-        )
+        entry.sentence = describe(entry, who_markup(entry.who, entry.gone))
+        entry.before, entry.after = change_lines(entry)
 
     url = reverse("map_history", args=[org_slug, journey_map.pk])
     active = {

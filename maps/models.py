@@ -402,65 +402,6 @@ class Action(models.Model):
         return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-class Activity(models.Model):
-    """One change to a map: who did what, before → after, at which revision."""
-
-    id = models.BigAutoField(primary_key=True)
-    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="activities")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    created = models.DateTimeField(_("when"), auto_now_add=True)
-    verb = models.CharField(_("what"), max_length=20)
-    object_kind = models.CharField(_("kind of object"), max_length=20, blank=True)
-    object_id = models.UUIDField(_("object"), null=True, blank=True)
-    before = models.TextField(_("before"), blank=True)
-    after = models.TextField(_("after"), blank=True)
-    revision = models.PositiveIntegerField(_("revision"))
-
-    class Meta:
-        ordering = ["-revision", "-id"]
-        indexes = [
-            models.Index(fields=["map", "revision"]),
-            models.Index(fields=["map", "user", "created"]),
-        ]
-        verbose_name = _("activity")
-        verbose_name_plural = _("activities")
-
-    def __str__(self) -> str:
-        return f"{self.verb} {self.object_kind} (r{self.revision})"
-
-
-def record(
-    journey_map: JourneyMap,
-    user,
-    verb: str,
-    obj: models.Model | None = None,
-    before: str = "",
-    after: str = "",
-) -> Activity:
-    """Bump the map's revision and log the change (inside the write's transaction)."""
-    JourneyMap.objects.filter(pk=journey_map.pk).update(
-        revision=F("revision") + 1, updated=timezone.now()
-    )
-    journey_map.refresh_from_db(fields=["revision", "updated"])
-    return Activity.objects.create(
-        map=journey_map,
-        user=user if user is not None and user.is_authenticated else None,
-        verb=verb,
-        object_kind=obj._meta.model_name if obj is not None else "map",
-        object_id=obj.pk if obj is not None else journey_map.pk,
-        before=before,
-        after=after,
-        revision=journey_map.revision,
-    )
-
-
 # ---- Creating and copying maps ---------------------------------------------
 
 
@@ -500,7 +441,7 @@ def map_create_from_template(
             Lane(map=journey_map, title=str(lane_title), kind=kind, position=i)
             for i, (lane_title, kind) in enumerate(template.lanes)
         )
-        record(journey_map, user, "create", after=journey_map.title)
+        record(journey_map, user, "create")
     return journey_map
 
 
@@ -559,5 +500,10 @@ def map_duplicate(source: JourneyMap, user, title: str) -> JourneyMap:
             through(card_id=card_ids[row.card_id], finding_id=row.finding_id)
             for row in through.objects.filter(card__map=source)
         )
-        record(copy, user, "duplicate", before=source.title, after=copy.title)
+        record(copy, user, "duplicate", label=source.title)
     return copy
+
+
+# The activity log lives in maps.activity; importing it here registers the model
+# and keeps `from maps.models import Activity, record` working.
+from maps.activity import Activity, record  # noqa: E402, F401

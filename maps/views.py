@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from journeymap.access import READ, WRITE, get_membership
 from maps.access import get_map_for_member
+from maps.activity import change
 from maps.canvas.grid import canvas_context
 from maps.forms import MapCreateForm, MapDuplicateForm, MapFilterForm
 from maps.models import (
@@ -162,7 +163,8 @@ def _set_status(request, journey_map, status: str, verb: str) -> None:
         JourneyMap.objects.filter(pk=journey_map.pk).update(
             status=status, version=F("version") + 1
         )
-        record(journey_map, request.user, verb, before=before, after=status)
+        moved = change("status", before, status)
+        record(journey_map, request.user, verb, changes=[moved])
 
 
 @require_POST

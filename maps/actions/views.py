@@ -43,6 +43,7 @@ from journeymap.editing import (
     versioned_update,
 )
 from maps.access import get_map_for_member
+from maps.activity import change, field_changes
 from maps.models import (
     Action,
     ActionStatus,
@@ -320,14 +321,6 @@ def _values_of(action: Action) -> dict:
     }
 
 
-def _changes(old: dict, new: dict) -> tuple[str, str]:
-    """ "field: value" lines for the fields that changed, before and after."""
-    names = [name for name in new if old.get(name) != new[name]]
-    before = "\n".join(f"{name}: {_shown(old.get(name))}" for name in names)
-    after = "\n".join(f"{name}: {_shown(new[name])}" for name in names)
-    return before, after
-
-
 def _cell_fragment(
     request,
     membership,
@@ -416,7 +409,7 @@ def action_add(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
             position=_next_position(journey_map, stage),
             created_by=request.user,
         )
-        record(journey_map, request.user, "create", action, after=action.title)
+        record(journey_map, request.user, "create", action)
     if not request.htmx:
         return redirect(_map_url(journey_map, f"action-{action.pk}"))
     # The form stays open, so a room can call out several actions in a row.
@@ -488,9 +481,9 @@ def action_edit(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
             **fields,
         )
         if saved:
-            before, after = _changes(_values_of(action), new)
-            if after:
-                record(journey_map, request.user, "update", action, before, after)
+            changes = field_changes(action, new)
+            if changes:
+                record(journey_map, request.user, "update", action, changes=changes)
     if not saved:
         return _edit_conflict(request, membership, journey_map, action, data)
     action = Action.objects.select_related("owner").get(pk=action.pk)
@@ -572,14 +565,8 @@ def set_status(request, journey_map, action, form) -> bool:
             status=new,
         )
         if saved and new != action.status:
-            record(
-                journey_map,
-                request.user,
-                "status",
-                action,
-                before=f"status: {action.status}",
-                after=f"status: {new}",
-            )
+            status = change("status", action.status, new)
+            record(journey_map, request.user, "status", action, changes=[status])
     return saved
 
 
@@ -640,7 +627,7 @@ def action_move(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
         siblings = Action.objects.filter(map=journey_map, stage=action.stage_id)
         with transaction.atomic():
             if move(siblings, action.pk, offset):
-                record(journey_map, request.user, "move", action, after=action.title)
+                record(journey_map, request.user, "move", action)
     if not request.htmx or action.stage_id is None:
         return redirect(_map_url(journey_map, f"action-{action.pk}"))
     return _cell_fragment(request, membership, journey_map, action.stage)
@@ -677,12 +664,21 @@ def action_reorder(
             list_value=stage,
         )
         if ok:
-            verb = "move" if came_from is not None else "reorder"
             # A card link does not follow the action to another stage.
             Action.objects.filter(map=journey_map, stage=stage).exclude(
                 card__isnull=True
             ).exclude(card__stage=stage).update(card=None)
-            record(journey_map, request.user, verb, None, after=stage.title)
+            touched = [f"actions:{stage.pk}"]
+            if came_from is not None:
+                touched.append(f"actions:{came_from.pk}")
+            record(
+                journey_map,
+                request.user,
+                "reorder",
+                kind="action",
+                label=stage.title,
+                fragments=touched,
+            )
     response = _cell_fragment(
         request, membership, journey_map, stage, status=200 if ok else 409
     )
@@ -725,7 +721,7 @@ def action_delete(
             Action.objects.filter(map=journey_map), action.pk, posted_version(request)
         )
         if deleted:
-            record(journey_map, request.user, "delete", action, before=action.title)
+            record(journey_map, request.user, "delete", action)
     if not deleted:
         # Changed since the confirmation was shown: ask again with what it is now.
         action.refresh_from_db()

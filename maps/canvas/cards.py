@@ -39,6 +39,7 @@ from journeymap.editing import (
     versioned_update,
 )
 from maps.access import get_map_for_member
+from maps.activity import change, field_changes
 from maps.canvas.card_forms import (
     CARD_LANES,
     CardAddForm,
@@ -130,7 +131,23 @@ def _cell_of(journey_map, stage_id, lane_id) -> tuple[Stage, Lane]:
 
 
 def _where(stage, lane) -> str:
-    return f"{_('Stage')}: {stage.title}\n{_('Lane')}: {lane.title}"
+    return f"{stage.title} · {lane.title}"
+
+
+def _record_move(journey_map, actor, card, source, target) -> None:
+    """A card went from cell `source` to cell `target` (each a (stage, lane))."""
+    record(
+        journey_map,
+        actor,
+        "move",
+        card,
+        changes=[change("cell", _where(*source), _where(*target))],
+        fragments=[
+            f"card:{card.pk}",
+            f"cell:{source[1].pk}:{source[0].pk}",
+            f"cell:{target[1].pk}:{target[0].pk}",
+        ],
+    )
 
 
 def _next_position(journey_map, stage_id, lane_id) -> int:
@@ -244,7 +261,7 @@ def card_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             position=_next_position(journey_map, stage.pk, lane.pk),
             **{k: v for k, v in details.items() if v is not None},
         )
-        record(journey_map, request.user, "create", card, after=card.text)
+        record(journey_map, request.user, "create", card)
     if not request.htmx:
         return redirect(journey_map)
     response = _cell(request, membership, journey_map, stage, lane, add_open=True)
@@ -327,17 +344,6 @@ def _card_gone(request, membership, card_id) -> HttpResponse:
     return render(request, f"{TEMPLATE}#card_gone", ctx, status=409)
 
 
-def _changes(card, values: dict, names) -> tuple[str, str]:
-    """before/after for the activity log: the text, or "field: value" lines."""
-    if [n for n in names if getattr(card, n) != values[n]] == ["text"]:
-        return card.text, values["text"]
-    changed = clashes(card, values, names)
-    return (
-        "\n".join(f"{c.label}: {c.theirs}" for c in changed),
-        "\n".join(f"{c.label}: {c.yours}" for c in changed),
-    )
-
-
 @login_required
 def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     write = request.method == "POST"
@@ -378,7 +384,7 @@ def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     if data["details"]:
         names += detail_fields(card.lane.kind)
     values = {name: data[name] for name in names}
-    before, after = _changes(card, values, names)
+    changes = field_changes(card, values, names)
     journey_map = card.map
     if target is not None:
         values.update(
@@ -392,17 +398,11 @@ def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
         saved = versioned_update(
             Card.objects.filter(map=journey_map), card.pk, data["version"], **values
         )
-        if saved and before != after:
-            record(journey_map, request.user, "update", card, before, after)
+        if saved and changes:
+            record(journey_map, request.user, "update", card, changes=changes)
         if saved and target is not None:
-            record(
-                journey_map,
-                request.user,
-                "move",
-                card,
-                _where(*_cell_of(journey_map, card.stage_id, card.lane_id)),
-                _where(*target),
-            )
+            source = _cell_of(journey_map, card.stage_id, card.lane_id)
+            _record_move(journey_map, request.user, card, source, target)
     if not saved:
         return _edit_conflict(request, membership, card, form, values, names)
     if not request.htmx:
@@ -491,7 +491,7 @@ def card_delete(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
             Card.objects.filter(map=journey_map), card.pk, version
         )
         if deleted:
-            record(journey_map, request.user, "delete", card, before=card.text)
+            record(journey_map, request.user, "delete", card)
     if not deleted:
         # Changed since the confirmation was shown: ask again with the new text.
         card = _get_card(request, org_slug, card_id, write=True)[1]
@@ -537,7 +537,7 @@ def card_move(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
             old = [str(pk) for pk in cell.values_list("pk", flat=True)]
             move(cell, card.pk, -1 if direction == "up" else 1)
             if [str(pk) for pk in cell.values_list("pk", flat=True)] != old:
-                record(journey_map, request.user, "reorder", card, after=card.text)
+                record(journey_map, request.user, "reorder", card)
         if not request.htmx:
             return redirect(journey_map)
         return _cell(request, membership, journey_map, stage, lane)
@@ -553,14 +553,7 @@ def card_move(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
         Card.objects.filter(pk=card.pk).update(
             stage=target, position=_next_position(journey_map, target.pk, lane.pk)
         )
-        record(
-            journey_map,
-            request.user,
-            "move",
-            card,
-            _where(stage, lane),
-            _where(target, lane),
-        )
+        _record_move(journey_map, request.user, card, (stage, lane), (target, lane))
     if not request.htmx:
         return redirect(journey_map)
     return _cells(request, membership, journey_map, (stage, lane), (target, lane))
@@ -623,24 +616,12 @@ def card_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         )
         if ok and arrived is not None:
             source = _cell_of(journey_map, *came_from)
-            record(
-                journey_map,
-                request.user,
-                "move",
-                arrived,
-                _where(*source),
-                _where(stage, lane),
-            )
+            _record_move(journey_map, request.user, arrived, source, (stage, lane))
         elif ok and old != order:
             moved = _moved_one(old, order)
             card = Card.objects.filter(pk=moved).first() if moved else None
-            record(
-                journey_map,
-                request.user,
-                "reorder",
-                card,
-                after=card.text if card else _where(stage, lane),
-            )
+            label = card.text if card else _where(stage, lane)
+            record(journey_map, request.user, "reorder", card, label=label)
     # A stale page (someone added or deleted meanwhile) gets the cell as it is now.
     if came_from is None:
         return _cell(
@@ -671,13 +652,14 @@ def card_evidence(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     }
     if not write:
         return evidence_view(request, membership, card, **kwargs)
-    before = "\n".join(f.statement for f in card.findings.all())
+    before = [f.statement for f in card.findings.all()]
     with transaction.atomic():
         response = evidence_view(request, membership, card, **kwargs)
         saved = Card.objects.filter(pk=card.pk, version=card.version + 1).exists()
         if saved:
-            after = "\n".join(f.statement for f in card.findings.all())
-            record(journey_map, request.user, "cite", card, before, after)
+            after = [f.statement for f in card.findings.all()]
+            cited = change("findings", before, after)
+            record(journey_map, request.user, "cite", card, changes=[cited])
     return response
 
 

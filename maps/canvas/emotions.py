@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from journeymap.access import get_object_for_member
 from journeymap.editing import Clash, VersionForm, conflict_response, versioned_update
 from maps.access import get_map_for_member
+from maps.activity import change
 from maps.canvas.grid import Row, emotion_curve
 from maps.models import Card, Emotion, EmotionScore, Lane, LaneKind, Stage, record
 from research.evidence import Share
@@ -97,6 +98,11 @@ def _who(persona) -> str:
     return persona.name if persona is not None else _("The customer")
 
 
+def _where(stage, persona) -> str:
+    """An emotion as the history names it: its stage, and its persona if any."""
+    return f"{stage.title} · {persona.name}" if persona is not None else stage.title
+
+
 def _label(score) -> str:
     if score is None:
         return _("not set")
@@ -133,10 +139,11 @@ def emotion_set(stage: Stage, persona, score: int | None, user) -> Emotion | Non
         before = current.score if current is not None else None
         if before == score:
             return current
-        where = f"{_who(persona)}, {stage.title}: {_label(before)}"
+        where = _where(stage, persona)
+        scored = [change("score", before, score)]
         if score is None:
             Emotion.objects.filter(pk=current.pk).delete()
-            record(journey_map, user, "set", current, where, _label(None))
+            record(journey_map, user, "set", current, changes=scored, label=where)
             return None
         if current is not None:
             rows.update(score=score)
@@ -151,7 +158,7 @@ def emotion_set(stage: Stage, persona, score: int | None, user) -> Emotion | Non
                 # Someone else's first click landed between our read and write.
                 rows.update(score=score)
                 current = rows.get()
-        record(journey_map, user, "set", current, where, _label(score))
+        record(journey_map, user, "set", current, changes=scored, label=where)
     return current
 
 
@@ -287,8 +294,14 @@ def emotion_note(
             note=note,
         )
         if saved and note != emotion.note:
-            where = f"{_who(emotion.persona)}, {emotion.stage.title}: {emotion.note}"
-            record(journey_map, request.user, "update", emotion, where, note)
+            record(
+                journey_map,
+                request.user,
+                "update",
+                emotion,
+                changes=[change("note", emotion.note, note)],
+                label=_where(emotion.stage, emotion.persona),
+            )
     if not saved:
         current = Emotion.objects.filter(pk=emotion.pk).first()
         note_url = _note_ctx(membership, emotion, form, lane_id)["note_url"]

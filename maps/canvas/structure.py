@@ -33,6 +33,7 @@ from journeymap.editing import (
     versioned_update,
 )
 from maps.access import get_map_for_member
+from maps.activity import change, field_changes
 from maps.canvas.grid import canvas_context
 from maps.forms import LONG_TEXT, MapAboutForm
 from maps.models import (
@@ -216,18 +217,8 @@ def _lock(journey_map) -> None:
     JourneyMap.objects.select_for_update().filter(pk=journey_map.pk).first()
 
 
-def _titles(rows) -> str:
-    return ", ".join(row.title for row in rows)
-
-
-def _changes(before: dict, after: dict) -> tuple[str, str]:
-    """ "field: value" lines for the fields that changed, before and after."""
-    old, new = [], []
-    for label, value in before.items():
-        if value != after[label]:
-            old.append(f"{label}: {value}")
-            new.append(f"{label}: {after[label]}")
-    return "\n".join(old), "\n".join(new)
+def _titles(rows) -> list[str]:
+    return [row.title for row in rows]
 
 
 STAGE_GONE = gettext_lazy(
@@ -256,14 +247,6 @@ def _stage_form(request, membership, journey_map, stage, form, *, status=200):
     if not request.htmx:
         template = "maps/structure/stage_page.html"
     return render(request, template, ctx, status=status)
-
-
-def _stage_fields(stage) -> dict:
-    return {
-        _("Title"): stage.title,
-        _("Customer's goal"): stage.customer_goal,
-        _("Description"): stage.description,
-    }
 
 
 @require_POST
@@ -297,7 +280,7 @@ def stage_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         )
         ids.insert(index, stage.pk)
         reorder(journey_map.stages.all(), ids)
-        record(journey_map, request.user, "create", stage, after=stage.title)
+        record(journey_map, request.user, "create", stage)
     if not request.htmx:
         return redirect("stage_edit", org_slug, journey_map.pk, stage.pk)
     return _grid(request, membership, journey_map, editing_stage=stage.pk)
@@ -339,7 +322,7 @@ def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
     names = ("title", "customer_goal", "description")
     values = {name: form.cleaned_data[name].strip() for name in names}
     with transaction.atomic():
-        before = _stage_fields(stage)
+        changes = field_changes(stage, values)
         saved = versioned_update(
             journey_map.stages.all(), stage.pk, form.cleaned_data["version"], **values
         )
@@ -347,9 +330,8 @@ def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
             for name, value in values.items():
                 setattr(stage, name, value)
             stage.version = form.cleaned_data["version"] + 1
-            old, new = _changes(before, _stage_fields(stage))
-            if old != new:
-                record(journey_map, request.user, "update", stage, old, new)
+            if changes:
+                record(journey_map, request.user, "update", stage, changes=changes)
     if not saved:
         current = journey_map.stages.filter(pk=stage.pk).first()
         if current is None:
@@ -390,9 +372,8 @@ def stage_move(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
                 reorder(journey_map.stages.all(), ids)
                 by_id = {s.pk: s for s in stages}
                 after = _titles(by_id[pk] for pk in ids)
-                record(
-                    journey_map, request.user, "reorder", stage, _titles(stages), after
-                )
+                order = change("order", _titles(stages), after)
+                record(journey_map, request.user, "reorder", stage, changes=[order])
     if not request.htmx:
         return redirect(journey_map)
     return _grid(request, membership, journey_map)
@@ -414,14 +395,8 @@ def stage_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 by_id = {str(s.pk): s for s in stages}
                 after = _titles(by_id[pk] for pk in form.cleaned_data["order"])
                 if after != _titles(stages):
-                    record(
-                        journey_map,
-                        request.user,
-                        "reorder",
-                        None,
-                        _titles(stages),
-                        after,
-                    )
+                    order = change("order", _titles(stages), after)
+                    record(journey_map, request.user, "reorder", None, changes=[order])
     if not request.htmx:
         return _back(request, journey_map, "" if ok else str(STALE_ORDER))
     if not ok:
@@ -473,7 +448,7 @@ def stage_delete(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpR
         _lock(journey_map)
         deleted = versioned_delete(journey_map.stages.all(), stage.pk, version)
         if deleted:
-            record(journey_map, request.user, "delete", stage, before=stage.title)
+            record(journey_map, request.user, "delete", stage)
     if not deleted:
         stage = journey_map.stages.filter(pk=stage.pk).first()
         if stage is None:
@@ -548,7 +523,7 @@ def lane_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             position=0 if last is None else last.position + 1,
         )
-        record(journey_map, request.user, "create", lane, after=lane.title)
+        record(journey_map, request.user, "create", lane)
     if not request.htmx:
         return redirect(journey_map)
     return _grid(request, membership, journey_map)
@@ -585,7 +560,8 @@ def lane_edit(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRespo
         if saved:
             lane.title, lane.version = title, form.cleaned_data["version"] + 1
             if before != title:
-                record(journey_map, request.user, "update", lane, before, title)
+                renamed = change("title", before, title)
+                record(journey_map, request.user, "update", lane, changes=[renamed])
     if not saved:
         current = journey_map.lanes.filter(pk=lane.pk).first()
         if current is None:
@@ -625,9 +601,8 @@ def lane_move(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRespo
                 reorder(journey_map.lanes.all(), ids)
                 by_id = {x.pk: x for x in lanes}
                 after = _titles(by_id[pk] for pk in ids)
-                record(
-                    journey_map, request.user, "reorder", lane, _titles(lanes), after
-                )
+                order = change("order", _titles(lanes), after)
+                record(journey_map, request.user, "reorder", lane, changes=[order])
     if not request.htmx:
         return redirect(journey_map)
     return _grid(request, membership, journey_map)
@@ -653,14 +628,8 @@ def lane_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 by_id = {str(x.pk): x for x in lanes}
                 after = _titles(by_id[pk] for pk in ids)
                 if after != _titles(lanes):
-                    record(
-                        journey_map,
-                        request.user,
-                        "reorder",
-                        None,
-                        _titles(lanes),
-                        after,
-                    )
+                    order = change("order", _titles(lanes), after)
+                    record(journey_map, request.user, "reorder", None, changes=[order])
     if not request.htmx:
         return _back(request, journey_map, "" if ok else str(STALE_ORDER))
     if not ok:
@@ -679,7 +648,7 @@ def _lane_visibility(request, org_slug, map_id, lane_id, hidden: bool):
         )
         if changed:
             verb = "hide" if hidden else "show"
-            record(journey_map, request.user, verb, lane, after=lane.title)
+            record(journey_map, request.user, verb, lane)
     if not request.htmx:
         return redirect(journey_map)
     return _grid(request, membership, journey_map)
@@ -743,7 +712,7 @@ def lane_delete(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRes
         _lock(journey_map)
         deleted = versioned_delete(journey_map.lanes.all(), lane.pk, version)
         if deleted:
-            record(journey_map, request.user, "delete", lane, before=lane.title)
+            record(journey_map, request.user, "delete", lane)
     if not deleted:
         lane = journey_map.lanes.filter(pk=lane.pk).first()
         if lane is None:
@@ -760,16 +729,15 @@ def lane_delete(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRes
 # ---- The map's settings ------------------------------------------------------
 
 
-def _settings_fields(journey_map, personas) -> dict:
-    return {
-        _("Title"): journey_map.title,
-        _("Type"): str(journey_map.get_type_display()),
-        _("Status"): str(journey_map.get_status_display()),
-        _("Personas"): ", ".join(sorted(str(p) for p in personas)),
-        _("Decision-making unit"): str(journey_map.dmu or "—"),
-        _("Scope"): journey_map.scope,
-        _("Objective"): journey_map.objective,
-    }
+def _settings_changes(journey_map, personas, data) -> list[dict]:
+    """The map's settings that `data` changes, the personas by name."""
+    values = {name: data[name] for name in MapSettingsForm.FIELDS}
+    changes = field_changes(journey_map, values)
+    names = sorted(str(p) for p in personas)
+    new_names = sorted(str(p) for p in data["personas"])
+    if names != new_names:
+        changes.append(change("personas", names, new_names))
+    return changes
 
 
 @login_required
@@ -785,7 +753,7 @@ def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         data = form.cleaned_data
         values = {name: data[name] for name in MapSettingsForm.FIELDS}
         with transaction.atomic():
-            before = _settings_fields(journey_map, personas)
+            changes = _settings_changes(journey_map, personas, data)
             saved = versioned_update(
                 JourneyMap.objects.filter(organisation=org),
                 journey_map.pk,
@@ -796,11 +764,8 @@ def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 journey_map.personas.set(data["personas"])
                 for name, value in values.items():
                     setattr(journey_map, name, value)
-                old, new = _changes(
-                    before, _settings_fields(journey_map, data["personas"])
-                )
-                if old != new:
-                    record(journey_map, request.user, "update", None, old, new)
+                if changes:
+                    record(journey_map, request.user, "update", changes=changes)
         if saved:
             messages.success(request, _("Map settings saved."))
             return redirect(journey_map)
