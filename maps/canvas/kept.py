@@ -21,22 +21,34 @@ from django.template.loader import get_template
 
 
 class KeptFragments:
+    """
+    At most `size` fragments; when full, the least recently used one goes, so
+    the cards of the maps people have open stay while old versions age out.
+    """
+
     def __init__(self, size: int):
         self.size = size
+        # Oldest use first: a hit moves its key to the end.
         self._items: OrderedDict = OrderedDict()
+        # uvicorn may serve requests in threads; moving and evicting must not
+        # interleave. Rendering happens outside the lock.
         self._lock = threading.Lock()
 
     def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
         """`render()`'s HTML, kept under `key` (None: render, keep nothing)."""
         if settings.DEBUG or key is None:
             return render()
-        html = self._items.get(key)
-        if html is None:
-            html = render()
-            with self._lock:
-                self._items[key] = html
-                if len(self._items) > self.size:
-                    self._items.popitem(last=False)
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
+                return html
+        html = render()
+        with self._lock:
+            self._items[key] = html
+            self._items.move_to_end(key)
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
         return html
 
     def clear(self) -> None:
