@@ -1,0 +1,248 @@
+"""Decision-Making Units and the roles in them (DMU members), with the
+findings each role cites."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from journeymap.access import READ, WRITE, get_membership
+from research.access import get_dmu_for_member, get_dmu_member_for_member
+from research.evidence import evidence_share, evidence_view
+from research.forms import DMUForm, DMUMemberForm
+from research.models import DMU, DMU_ROLE_HELP, DMUMember, DMURole
+from research.pages import (
+    _confirm_delete,
+    _ctx,
+    _findings_with_study,
+    _page_conflict,
+    _save_versioned,
+)
+
+
+@require_GET
+@login_required
+def dmu_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, READ)
+    dmus = membership.organisation.dmus.order_by("name").annotate(
+        n_members=Count("members", distinct=True),
+        n_validated=Count(
+            "members", distinct=True, filter=Q(members__findings__isnull=False)
+        ),
+    )
+    return render(request, "research/dmu_list.html", _ctx(membership, dmus=dmus))
+
+
+@login_required
+def dmu_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, WRITE)
+    form = DMUForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dmu = form.save(commit=False)
+        dmu.organisation = membership.organisation
+        dmu.save()
+        messages.success(request, _("DMU created. Now add who plays which role in it."))
+        return redirect(dmu)
+    return render(request, "research/dmu_form.html", _ctx(membership, form=form))
+
+
+@login_required
+def dmu_edit(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
+    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id, write=True)
+    form = DMUForm(request.POST or None, instance=dmu)
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        fields = DMUForm.Meta.fields
+        if _save_versioned(form, dmu, fields):
+            messages.success(request, _("DMU saved."))
+            return redirect(dmu)
+        clash_rows = _page_conflict(form, dmu, fields)
+        if not DMU.objects.filter(pk=dmu.pk).exists():
+            messages.error(request, _("Someone else deleted this DMU."))
+            return redirect("dmu_list", org_slug)
+    ctx = _ctx(membership, form=form, dmu=dmu, clashes=clash_rows)
+    status = 409 if clash_rows is not None else 200
+    return render(request, "research/dmu_form.html", ctx, status=status)
+
+
+@require_GET
+@login_required
+def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
+    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id)
+    members = list(
+        dmu.members.select_related("persona").prefetch_related(_findings_with_study)
+    )
+    roles = []
+    for role in DMURole:
+        in_role = [m for m in members if m.role == role]
+        if role == DMURole.OTHER and not in_role:
+            continue
+        roles.append(
+            {
+                "value": role.value,
+                "label": role.label,
+                "help": DMU_ROLE_HELP[role],
+                "members": in_role,
+                "validated": sum(1 for m in in_role if m.findings.all()),
+            }
+        )
+    ctx = _ctx(
+        membership,
+        dmu=dmu,
+        roles=roles,
+        share=evidence_share(dmu.members.all()),
+        member_form=DMUMemberForm(organisation=membership.organisation),
+        questions=dmu.questions.all(),
+    )
+    return render(request, "research/dmu_detail.html", ctx)
+
+
+@login_required
+def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
+    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id, write=True)
+    if request.method == "POST":
+        dmu.delete()
+        messages.success(request, _("DMU %(name)s deleted.") % {"name": dmu.name})
+        return redirect("dmu_list", org_slug)
+    n_members = dmu.members.count()
+    consequences = [
+        ngettext(
+            "%(n)d role assignment is deleted with it; the personas stay.",
+            "%(n)d role assignments are deleted with it; the personas stay.",
+            n_members,
+        )
+        % {"n": n_members}
+    ]
+    n_questions = dmu.questions.count()
+    if n_questions:
+        consequences.append(
+            ngettext(
+                "%(n)d research question stays, no longer linked to it.",
+                "%(n)d research questions stay, no longer linked to it.",
+                n_questions,
+            )
+            % {"n": n_questions}
+        )
+    return _confirm_delete(
+        request,
+        membership,
+        title=_("Delete DMU %(name)s?") % {"name": dmu.name},
+        consequences=consequences,
+        cancel_url=dmu.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def dmu_member_add(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
+    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id, write=True)
+    form = DMUMemberForm(request.POST, organisation=membership.organisation)
+    if form.is_valid():
+        member = form.save(commit=False)
+        member.dmu = dmu
+        member.save()
+        messages.success(
+            request,
+            _("%(role)s added. It counts as an assumption until you cite a finding.")
+            % {"role": member.role_label},
+        )
+        return redirect(dmu)
+    ctx = _ctx(membership, form=form, dmu=dmu)
+    return render(request, "research/dmu_member_form.html", ctx, status=422)
+
+
+@login_required
+def dmu_member_edit(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpResponse:
+    membership, member = get_dmu_member_for_member(
+        request, org_slug, dmu_member_id, write=True
+    )
+    form = DMUMemberForm(
+        request.POST or None, instance=member, organisation=membership.organisation
+    )
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        fields = DMUMemberForm.Meta.fields
+        if _save_versioned(form, member, fields):
+            messages.success(request, _("Role saved."))
+            return redirect(member.dmu)
+        clash_rows = _page_conflict(form, member, fields)
+        if not DMUMember.objects.filter(pk=member.pk).exists():
+            messages.error(request, _("Someone else removed this role."))
+            return redirect(member.dmu)
+    ctx = _ctx(membership, form=form, dmu=member.dmu, member=member, clashes=clash_rows)
+    status = 409 if clash_rows is not None else 200
+    return render(request, "research/dmu_member_form.html", ctx, status=status)
+
+
+@login_required
+def dmu_member_delete(
+    request: HttpRequest, org_slug: str, dmu_member_id
+) -> HttpResponse:
+    membership, member = get_dmu_member_for_member(
+        request, org_slug, dmu_member_id, write=True
+    )
+    if request.method == "POST":
+        member.delete()
+        messages.success(request, _("Role removed."))
+        return redirect(member.dmu)
+    consequences = [_("The persona and the findings stay; only this role goes.")]
+    return _confirm_delete(
+        request,
+        membership,
+        title=_("Remove %(role)s from %(dmu)s?")
+        % {"role": member.role_label, "dmu": member.dmu.name},
+        consequences=consequences,
+        cancel_url=member.dmu.get_absolute_url(),
+    )
+
+
+@require_GET
+@login_required
+def dmu_member_card(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpResponse:
+    membership, member = get_dmu_member_for_member(request, org_slug, dmu_member_id)
+    if not request.htmx:
+        return redirect(member.dmu)
+    return _dmu_member_card(request, membership, member)
+
+
+def _dmu_member_card(request, membership, member):
+    member = (
+        DMUMember.objects.select_related("dmu", "persona")
+        .prefetch_related(_findings_with_study)
+        .get(pk=member.pk)
+    )
+    ctx = _ctx(membership, member=member, dmu=member.dmu)
+    return render(request, "research/dmu_detail.html#member", ctx)
+
+
+@login_required
+def dmu_member_evidence(
+    request: HttpRequest, org_slug: str, dmu_member_id
+) -> HttpResponse:
+    membership, member = get_dmu_member_for_member(
+        request, org_slug, dmu_member_id, write=request.method == "POST"
+    )
+    return evidence_view(
+        request,
+        membership,
+        member,
+        queryset=DMUMember.objects.all(),
+        target_id=f"dmu-member-{member.pk}",
+        action_url=reverse("dmu_member_evidence", args=[org_slug, member.pk]),
+        card_url=reverse("dmu_member_card", args=[org_slug, member.pk]),
+        back_url=member.dmu.get_absolute_url(),
+        render_card=lambda: _dmu_member_card(request, membership, member),
+    )
+
+
+@require_GET
+@login_required
+def dmu_share(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
+    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id)
+    ctx = _ctx(membership, dmu=dmu, share=evidence_share(dmu.members.all()))
+    return render(request, "research/dmu_detail.html#share", ctx)

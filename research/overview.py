@@ -1,0 +1,44 @@
+"""The research overview: open questions first, the studies, and how much of the
+personas and DMUs rests on findings."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from journeymap.access import READ, get_membership
+from research.evidence import evidence_share
+from research.models import DMUMember, EmpathyEntry, StudyKind
+from research.pages import _ctx
+
+
+@require_GET
+@login_required
+def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, READ)
+    org = membership.organisation
+    # Open questions first: they are the work still to do.
+    questions = (
+        org.research_questions.annotate(n_findings=Count("findings", distinct=True))
+        .select_related("persona", "dmu")
+        .order_by("-status", "created")
+    )
+    studies = list(
+        org.studies.annotate(n_findings=Count("findings")).order_by(
+            "-started", "-created"
+        )
+    )
+    entries = EmpathyEntry.objects.filter(persona__organisation=org)
+    roles = DMUMember.objects.filter(dmu__organisation=org)
+    ctx = _ctx(
+        membership,
+        questions=questions,
+        quantitative=[s for s in studies if s.kind == StudyKind.QUANTITATIVE],
+        qualitative=[s for s in studies if s.kind == StudyKind.QUALITATIVE],
+        entry_share=evidence_share(entries),
+        role_share=evidence_share(roles),
+        persona_count=org.personas.count(),
+        dmu_count=org.dmus.count(),
+    )
+    return render(request, "research/overview.html", ctx)

@@ -1,0 +1,74 @@
+"""
+What the research pages share. Every view gets its objects from
+research.access first thing; these helpers build on what it returns: the
+context every page gets, the delete confirmation, versioned saves of
+full-page forms with the rows of their conflict, and one area of an empathy
+map (drawn by the persona page and by the entry fragments).
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from journeymap.editing import Clash, clashes, versioned_update
+from research.models import AREA_PROMPTS, Finding
+
+_findings_with_study = Prefetch("findings", Finding.objects.select_related("study"))
+
+
+def _ctx(membership, **extra) -> dict:
+    return {
+        "membership": membership,
+        "org": membership.organisation,
+        "can_edit": membership.can_edit,
+        **extra,
+    }
+
+
+def _confirm_delete(request, membership, *, title, consequences, cancel_url):
+    ctx = _ctx(
+        membership, title=title, consequences=consequences, cancel_url=cancel_url
+    )
+    return render(request, "confirm_delete.html", ctx)
+
+
+def _save_versioned(form, obj, fields) -> bool:
+    """Write the form's fields to `obj` if nobody saved it meanwhile."""
+    values = {name: form.cleaned_data[name] for name in fields}
+    saved = versioned_update(
+        type(obj).objects.all(), obj.pk, form.cleaned_data["version"], **values
+    )
+    if saved:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.version = form.cleaned_data["version"] + 1
+    return saved
+
+
+def _page_conflict(form, obj, fields, m2m=()) -> list[Clash]:
+    """
+    For full-page forms: reload `obj`, list what differs, and let the form be
+    sent again against the current version ("overwrite with mine").
+    """
+    current = type(obj).objects.filter(pk=obj.pk).first()
+    if current is None:
+        return []
+    yours = {name: form.cleaned_data.get(name) for name in fields}
+    result = clashes(current, yours, fields)
+    for name in m2m:
+        theirs = ", ".join(str(o) for o in getattr(current, name).all())
+        mine = ", ".join(str(o) for o in form.cleaned_data.get(name) or [])
+        if theirs != mine:
+            label = str(type(obj)._meta.get_field(name).verbose_name)
+            result.append(Clash(label[:1].upper() + label[1:], theirs, mine))
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return result
+
+
+def _area(area, entries) -> dict:
+    return {
+        "value": area.value,
+        "label": area.label,
+        "prompt": AREA_PROMPTS[area],
+        "entries": entries,
+    }

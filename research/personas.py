@@ -1,0 +1,263 @@
+"""
+Personas (list, create, edit, detail, delete) and their decision criteria.
+Criteria are small edits: htmx gets the #criteria fragment back.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from journeymap.access import READ, WRITE, get_membership
+from research.access import get_criterion_for_member, get_persona_for_member
+from research.evidence import evidence_share
+from research.forms import CriterionForm, CriterionWeightForm, PersonaForm
+from research.models import Area, Awareness, Persona
+from research.pages import (
+    _area,
+    _confirm_delete,
+    _ctx,
+    _findings_with_study,
+    _page_conflict,
+    _save_versioned,
+)
+
+
+def _personas_with_share(org):
+    # Meta.ordering does not apply to aggregating queries, so order explicitly.
+    return org.personas.order_by("name").annotate(
+        n_entries=Count("empathy_entries", distinct=True),
+        n_validated=Count(
+            "empathy_entries",
+            distinct=True,
+            filter=Q(empathy_entries__findings__isnull=False),
+        ),
+    )
+
+
+@require_GET
+@login_required
+def persona_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, READ)
+    query = request.GET.get("q", "").strip()[:100]
+    personas = _personas_with_share(membership.organisation)
+    if query:
+        personas = personas.filter(
+            Q(name__icontains=query)
+            | Q(job__icontains=query)
+            | Q(description__icontains=query)
+        )
+    ctx = _ctx(membership, personas=list(personas), query=query)
+    if request.htmx and request.htmx.target == "persona-results":
+        return render(request, "research/persona_list.html#results", ctx)
+    return render(request, "research/persona_list.html", ctx)
+
+
+@login_required
+def persona_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, WRITE)
+    form = PersonaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        persona = form.save(commit=False)
+        persona.organisation = membership.organisation
+        persona.save()
+        messages.success(
+            request,
+            _("Persona %(name)s created. Now fill in the empathy map.")
+            % {"name": persona.name},
+        )
+        return redirect(persona)
+    return render(request, "research/persona_form.html", _ctx(membership, form=form))
+
+
+@login_required
+def persona_edit(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
+    membership, persona = get_persona_for_member(
+        request, org_slug, persona_id, write=True
+    )
+    form = PersonaForm(request.POST or None, instance=persona)
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        fields = PersonaForm.Meta.fields
+        if _save_versioned(form, persona, fields):
+            messages.success(request, _("Persona saved."))
+            return redirect(persona)
+        clash_rows = _page_conflict(form, persona, fields)
+        if not clash_rows and not Persona.objects.filter(pk=persona.pk).exists():
+            messages.error(request, _("Someone else deleted this persona."))
+            return redirect("persona_list", org_slug)
+    ctx = _ctx(membership, form=form, persona=persona, clashes=clash_rows)
+    status = 409 if clash_rows is not None else 200
+    return render(request, "research/persona_form.html", ctx, status=status)
+
+
+def _persona_detail_context(membership, persona) -> dict:
+    entries = persona.empathy_entries.prefetch_related(_findings_with_study)
+    by_area = {area: [] for area in Area}
+    for entry in entries:
+        by_area[entry.area].append(entry)
+    return _ctx(
+        membership,
+        persona=persona,
+        areas=[_area(area, by_area[area]) for area in Area],
+        criteria=list(persona.criteria.all()),
+        criterion_form=CriterionForm(),
+        share=evidence_share(persona.empathy_entries.all()),
+        dmu_roles=persona.dmu_memberships.select_related("dmu"),
+        questions=persona.questions.all(),
+        awareness_levels=Awareness.choices,
+        profile_texts=[
+            (_("Goals"), persona.goals),
+            (_("Needs"), persona.needs),
+            (_("Frustrations"), persona.frustrations),
+            (_("Wishes"), persona.wishes),
+            (_("Behaviour"), persona.behaviour),
+        ],
+    )
+
+
+@require_GET
+@login_required
+def persona_detail(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
+    membership, persona = get_persona_for_member(request, org_slug, persona_id)
+    ctx = _persona_detail_context(membership, persona)
+    return render(request, "research/persona_detail.html", ctx)
+
+
+@require_GET
+@login_required
+def persona_share(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
+    membership, persona = get_persona_for_member(request, org_slug, persona_id)
+    share = evidence_share(persona.empathy_entries.all())
+    ctx = _ctx(membership, persona=persona, share=share)
+    return render(request, "research/persona_detail.html#share", ctx)
+
+
+@login_required
+def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
+    membership, persona = get_persona_for_member(
+        request, org_slug, persona_id, write=True
+    )
+    if request.method == "POST":
+        persona.delete()
+        messages.success(request, _("Persona %(name)s deleted.") % {"name": persona})
+        return redirect("persona_list", org_slug)
+    n_entries = persona.empathy_entries.count()
+    n_criteria = persona.criteria.count()
+    n_roles = persona.dmu_memberships.count()
+    n_questions = persona.questions.count()
+    consequences = [
+        ngettext(
+            "%(n)d empathy-map entry is deleted with it.",
+            "%(n)d empathy-map entries are deleted with it.",
+            n_entries,
+        )
+        % {"n": n_entries},
+        ngettext(
+            "%(n)d decision criterion is deleted with it.",
+            "%(n)d decision criteria are deleted with it.",
+            n_criteria,
+        )
+        % {"n": n_criteria},
+    ]
+    if n_roles:
+        consequences.append(
+            ngettext(
+                "%(n)d DMU role stays, but without a persona.",
+                "%(n)d DMU roles stay, but without a persona.",
+                n_roles,
+            )
+            % {"n": n_roles}
+        )
+    if n_questions:
+        consequences.append(
+            ngettext(
+                "%(n)d research question stays, no longer linked to it.",
+                "%(n)d research questions stay, no longer linked to it.",
+                n_questions,
+            )
+            % {"n": n_questions}
+        )
+    return _confirm_delete(
+        request,
+        membership,
+        title=_("Delete persona %(name)s?") % {"name": persona.name},
+        consequences=consequences,
+        cancel_url=persona.get_absolute_url(),
+    )
+
+
+# ---- Decision criteria ----------------------------------------------------
+
+
+def _criteria_fragment(request, membership, persona, form=None, status=200, note=None):
+    ctx = _ctx(
+        membership,
+        persona=persona,
+        criteria=list(persona.criteria.all()),
+        criterion_form=form or CriterionForm(),
+        criteria_note=note,
+    )
+    return render(request, "research/persona_detail.html#criteria", ctx, status=status)
+
+
+@require_POST
+@login_required
+def criterion_add(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
+    membership, persona = get_persona_for_member(
+        request, org_slug, persona_id, write=True
+    )
+    form = CriterionForm(request.POST)
+    if not form.is_valid():
+        if not request.htmx:
+            messages.error(request, _("Choose a criterion and a weight from 1 to 5."))
+            return redirect(persona)
+        return _criteria_fragment(request, membership, persona, form, status=422)
+    criterion = form.save(commit=False)
+    criterion.persona = persona
+    criterion.save()
+    if not request.htmx:
+        return redirect(persona)
+    return _criteria_fragment(request, membership, persona)
+
+
+@require_POST
+@login_required
+def criterion_weight(request: HttpRequest, org_slug: str, criterion_id) -> HttpResponse:
+    membership, criterion = get_criterion_for_member(
+        request, org_slug, criterion_id, write=True
+    )
+    form = CriterionWeightForm(request.POST)
+    note, status = None, 200
+    if not form.is_valid():
+        note, status = _("Choose a weight from 1 to 5."), 422
+    elif not _save_versioned(form, criterion, ["weight"]):
+        # A weight is one number: show theirs and let the editor pick again.
+        note = _(
+            "Someone else changed the weight of %(name)s meanwhile; "
+            "this is theirs. Change it again if yours should win."
+        ) % {"name": criterion.label}
+        status = 409
+    if not request.htmx:
+        if note:
+            messages.warning(request, note)
+        return redirect(criterion.persona)
+    return _criteria_fragment(
+        request, membership, criterion.persona, status=status, note=note
+    )
+
+
+@require_POST
+@login_required
+def criterion_delete(request: HttpRequest, org_slug: str, criterion_id) -> HttpResponse:
+    membership, criterion = get_criterion_for_member(
+        request, org_slug, criterion_id, write=True
+    )
+    criterion.delete()
+    if not request.htmx:
+        return redirect(criterion.persona)
+    return _criteria_fragment(request, membership, criterion.persona)

@@ -1,0 +1,111 @@
+"""Research questions: create, the detail page (which is also the edit form),
+open or answered, delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from journeymap.access import WRITE, get_membership
+from research.access import get_question_for_member
+from research.forms import QUESTION_STARTERS, QuestionForm
+from research.models import DMU, Persona, QuestionStatus, ResearchQuestion
+from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
+
+
+@login_required
+def question_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, WRITE)
+    org = membership.organisation
+    initial = {}
+    for key, model in (("persona", Persona), ("dmu", DMU)):
+        pk = request.GET.get(key)
+        if pk and model.objects.filter(pk=pk, organisation=org).exists():
+            initial[key] = pk
+    form = QuestionForm(request.POST or None, organisation=org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.text = form.cleaned_data["text"]
+        question.organisation = org
+        question.save()
+        messages.success(request, _("Question added."))
+        if "another" in request.POST:
+            return redirect("question_create", org_slug)
+        return redirect("research_overview", org_slug)
+    ctx = _ctx(membership, form=form, starters=QUESTION_STARTERS)
+    return render(request, "research/question_form.html", ctx)
+
+
+@login_required
+def question_detail(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
+    membership, question = get_question_for_member(
+        request, org_slug, question_id, write=request.method == "POST"
+    )
+    org = membership.organisation
+    form = QuestionForm(request.POST or None, instance=question, organisation=org)
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        fields = ["text", "persona", "dmu"]
+        if _save_versioned(form, question, fields):
+            messages.success(request, _("Question saved."))
+            return redirect(question)
+        clash_rows = _page_conflict(form, question, fields)
+    findings = question.findings.select_related("study")
+    ctx = _ctx(
+        membership,
+        question=question,
+        form=form,
+        findings=findings,
+        studies=question.studies.all(),
+        clashes=clash_rows,
+    )
+    status = 409 if clash_rows is not None else 200
+    return render(request, "research/question_detail.html", ctx, status=status)
+
+
+@require_POST
+@login_required
+def question_status(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
+    membership, question = get_question_for_member(
+        request, org_slug, question_id, write=True
+    )
+    status = request.POST.get("status")
+    if status == QuestionStatus.ANSWERED and not question.findings.exists():
+        messages.error(
+            request,
+            _("Add a finding that answers this question before marking it answered."),
+        )
+    elif status in QuestionStatus.values:
+        # Setting a status is idempotent and the edit form never writes it, so
+        # it needs no version check (and bumping one would fake a conflict for
+        # someone editing the question's text).
+        ResearchQuestion.objects.filter(pk=question.pk).update(status=status)
+        if status == QuestionStatus.ANSWERED:
+            messages.success(request, _("Marked as answered."))
+        else:
+            messages.success(request, _("Opened again."))
+    return redirect(question)
+
+
+@login_required
+def question_delete(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
+    membership, question = get_question_for_member(
+        request, org_slug, question_id, write=True
+    )
+    if request.method == "POST":
+        question.delete()
+        messages.success(request, _("Question deleted."))
+        return redirect("research_overview", org_slug)
+    consequences = [
+        _("Its findings (%(n)d) and studies (%(s)d) stay, no longer linked to it.")
+        % {"n": question.findings.count(), "s": question.studies.count()}
+    ]
+    return _confirm_delete(
+        request,
+        membership,
+        title=_("Delete this research question?"),
+        consequences=consequences,
+        cancel_url=question.get_absolute_url(),
+    )

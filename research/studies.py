@@ -1,0 +1,196 @@
+"""Studies and the findings they produced; findings are what entries, roles
+and journey-map cards cite."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from journeymap.access import WRITE, get_membership
+from research.access import get_finding_for_member, get_study_for_member
+from research.evidence import citation_counts, citations_of
+from research.forms import FindingForm, StudyForm
+from research.models import Finding, Study
+from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
+
+
+@login_required
+def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = get_membership(request, org_slug, WRITE)
+    org = membership.organisation
+    form = StudyForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        study = form.save(commit=False)
+        study.kind = form.cleaned_data["kind"]
+        study.organisation = org
+        with transaction.atomic():
+            study.save()
+            form.save_m2m()
+        messages.success(request, _("Study added. Now write down what you found."))
+        return redirect(study)
+    return render(request, "research/study_form.html", _ctx(membership, form=form))
+
+
+@login_required
+def study_edit(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
+    membership, study = get_study_for_member(request, org_slug, study_id, write=True)
+    org = membership.organisation
+    form = StudyForm(request.POST or None, instance=study, organisation=org)
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        fields = [f for f in StudyForm.Meta.fields if f != "questions"]
+        with transaction.atomic():
+            saved = _save_versioned(form, study, fields)
+            if saved:
+                study.questions.set(form.cleaned_data["questions"])
+        if saved:
+            messages.success(request, _("Study saved."))
+            return redirect(study)
+        clash_rows = _page_conflict(form, study, fields, m2m=["questions"])
+        if not Study.objects.filter(pk=study.pk).exists():
+            messages.error(request, _("Someone else deleted this study."))
+            return redirect("research_overview", org_slug)
+    ctx = _ctx(membership, form=form, study=study, clashes=clash_rows)
+    status = 409 if clash_rows is not None else 200
+    return render(request, "research/study_form.html", ctx, status=status)
+
+
+def _study_context(membership, study, finding_form=None) -> dict:
+    org = membership.organisation
+    findings = list(study.findings.prefetch_related("questions"))
+    cited = citation_counts(findings)
+    for finding in findings:
+        finding.n_cited = cited.get(finding.pk, 0)
+    return _ctx(
+        membership,
+        study=study,
+        findings=findings,
+        questions=study.questions.all(),
+        finding_form=finding_form or FindingForm(organisation=org),
+    )
+
+
+@require_GET
+@login_required
+def study_detail(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
+    membership, study = get_study_for_member(request, org_slug, study_id)
+    return render(
+        request, "research/study_detail.html", _study_context(membership, study)
+    )
+
+
+@login_required
+def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
+    membership, study = get_study_for_member(request, org_slug, study_id, write=True)
+    if request.method == "POST":
+        study.delete()
+        messages.success(request, _("Study %(title)s deleted.") % {"title": study})
+        return redirect("research_overview", org_slug)
+    findings = study.findings.all()
+    n_findings = findings.count()
+    consequences = [
+        ngettext(
+            "%(n)d finding is deleted with it.",
+            "%(n)d findings are deleted with it.",
+            n_findings,
+        )
+        % {"n": n_findings},
+    ]
+    cited = citations_of(findings)
+    if cited:
+        consequences.append(
+            ngettext(
+                "%(n)d citation of those findings goes too; what relied only on "
+                "it becomes an assumption again.",
+                "%(n)d citations of those findings go too; what relied only on "
+                "them becomes an assumption again.",
+                cited,
+            )
+            % {"n": cited}
+        )
+    return _confirm_delete(
+        request,
+        membership,
+        title=_("Delete study %(title)s?") % {"title": study.title},
+        consequences=consequences,
+        cancel_url=study.get_absolute_url(),
+    )
+
+
+@require_POST
+@login_required
+def finding_add(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
+    membership, study = get_study_for_member(request, org_slug, study_id, write=True)
+    form = FindingForm(request.POST, organisation=membership.organisation)
+    if not form.is_valid():
+        ctx = _study_context(membership, study, finding_form=form)
+        return render(request, "research/study_detail.html", ctx, status=422)
+    finding = form.save(commit=False)
+    finding.study = study
+    with transaction.atomic():
+        finding.save()
+        form.save_m2m()
+    messages.success(request, _("Finding added."))
+    return redirect(reverse("study_detail", args=[org_slug, study.pk]) + "#findings")
+
+
+@login_required
+def finding_edit(request: HttpRequest, org_slug: str, finding_id) -> HttpResponse:
+    membership, finding = get_finding_for_member(
+        request, org_slug, finding_id, write=True
+    )
+    org = membership.organisation
+    form = FindingForm(request.POST or None, instance=finding, organisation=org)
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        fields = ["statement", "source", "date"]
+        with transaction.atomic():
+            saved = _save_versioned(form, finding, fields)
+            if saved:
+                finding.questions.set(form.cleaned_data["questions"])
+        if saved:
+            messages.success(request, _("Finding saved."))
+            return redirect(finding.study)
+        clash_rows = _page_conflict(form, finding, fields, m2m=["questions"])
+        if not Finding.objects.filter(pk=finding.pk).exists():
+            messages.error(request, _("Someone else deleted this finding."))
+            return redirect(finding.study)
+    ctx = _ctx(membership, form=form, finding=finding, clashes=clash_rows)
+    status = 409 if clash_rows is not None else 200
+    return render(request, "research/finding_form.html", ctx, status=status)
+
+
+@login_required
+def finding_delete(request: HttpRequest, org_slug: str, finding_id) -> HttpResponse:
+    membership, finding = get_finding_for_member(
+        request, org_slug, finding_id, write=True
+    )
+    if request.method == "POST":
+        finding.delete()
+        messages.success(request, _("Finding deleted."))
+        return redirect(finding.study)
+    cited = citations_of(Finding.objects.filter(pk=finding.pk))
+    consequences = [
+        ngettext(
+            "%(n)d entry or role cites it; it loses this evidence, and becomes an "
+            "assumption again if this was its only finding.",
+            "%(n)d entries or roles cite it; they lose this evidence, and become "
+            "assumptions again if this was their only finding.",
+            cited,
+        )
+        % {"n": cited}
+        if cited
+        else _("Nothing cites it yet.")
+    ]
+    return _confirm_delete(
+        request,
+        membership,
+        title=_("Delete this finding?"),
+        consequences=consequences,
+        cancel_url=finding.study.get_absolute_url(),
+    )
