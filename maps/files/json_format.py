@@ -422,18 +422,51 @@ def _no_constants(name: str):
 # ---- Import ----------------------------------------------------------------
 
 
-def import_map(data, organisation: Organisation, user) -> ImportResult:
+def import_map(
+    data,
+    organisation: Organisation,
+    user,
+    *,
+    verb: str = "import",
+    label: str | None = None,
+) -> ImportResult:
     """
     A new map in `organisation` from a document. Raises ImportRejected, with
     every problem found, and writes nothing, when any part is invalid.
+    `verb` and `label` are the new map's one history entry (see record()): a
+    duplicate says "duplicate", labelled with the source's title.
     """
     reader = _Reader(organisation)
     reader.read(data)
     if reader.errors:
         raise ImportRejected(reader.errors)
     with transaction.atomic():
-        journey_map = reader.write(user)
+        journey_map = reader.write(user, verb, label)
     return ImportResult(journey_map, reader.warnings, reader.notes)
+
+
+# ---- Duplicate -------------------------------------------------------------
+
+
+def map_duplicate(
+    source: JourneyMap, user, title: str, map_type: str | None = None
+) -> JourneyMap:
+    """
+    A draft copy of `source` in its organisation, titled `title` and, when
+    given, of another `map_type`. It goes through export and import, so a copy
+    keeps whatever a file keeps. In the same organisation every persona,
+    finding and DMU matches by id: the copy points at the same research rows
+    and adds none. Raises ImportRejected only for a `map_type` that is not a
+    MapType (or a map the format cannot hold, which would be a bug here).
+    """
+    document = export_map(source)
+    document["map"].update(title=title, status=MapStatus.DRAFT)
+    if map_type is not None:
+        document["map"]["type"] = map_type
+    result = import_map(
+        document, source.organisation, user, verb="duplicate", label=source.title
+    )
+    return result.map
 
 
 REQUIRED = object()
@@ -1063,7 +1096,7 @@ class _Reader:
 
     # -- writing
 
-    def write(self, user) -> JourneyMap:
+    def write(self, user, verb: str, label: str | None) -> JourneyMap:
         org = self.org
         person = user if user is not None and user.is_authenticated else None
         if self.dmu is not None and self.dmu.target is None:
@@ -1139,7 +1172,7 @@ class _Reader:
             positions[id(stage)] += 1
         Action.objects.bulk_create(a.instance for a in self.actions)
 
-        record(journey_map, user, "import", after=journey_map.title)
+        record(journey_map, user, verb, label=label)
         return journey_map
 
     def create_missing(self, refs, model, **fields) -> None:

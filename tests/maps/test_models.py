@@ -1,16 +1,14 @@
-"""Maps from templates, duplication and the revision/activity stream."""
+"""Maps from templates and the revision/activity stream (copies: test_duplicate)."""
 
 import pytest
 from django.db import IntegrityError
 
 from maps.models import (
     Activity,
-    Card,
     LaneKind,
     MapType,
     Stage,
     map_create_from_template,
-    map_duplicate,
 )
 from maps.templates import TEMPLATES
 
@@ -100,43 +98,6 @@ def test_template_titles_follow_the_language(org, alice):
     assert all(
         isinstance(t, str) for t in journey_map.stages.values_list("title", flat=True)
     )
-
-
-def test_duplicate_copies_stages_lanes_cards_and_evidence(org, alice):
-    from research.demo import seed_research
-    from research.models import Finding
-
-    seed_research(org)
-    finding = Finding.objects.filter(study__organisation=org).first()
-    persona = org.personas.first()
-    source = map_create_from_template(
-        org, alice, "Now", "aida", personas=[persona], scope="From ad to order"
-    )
-    stage, lane = source.stages.last(), source.lanes.get(kind=LaneKind.TOUCHPOINTS)
-    card = Card.objects.create(
-        map=source, stage=stage, lane=lane, text="Web shop", channel="website"
-    )
-    card.findings.add(finding)
-
-    copy = map_duplicate(source, alice, "Future")
-
-    assert copy.pk != source.pk
-    assert copy.title == "Future"
-    assert copy.scope == "From ad to order"
-    assert list(copy.personas.all()) == [persona]
-    assert list(copy.stages.values_list("title", flat=True)) == list(
-        source.stages.values_list("title", flat=True)
-    )
-    assert copy.lanes.count() == source.lanes.count()
-    new_card = copy.cards.get()
-    assert new_card.pk != card.pk
-    assert (new_card.stage.map, new_card.stage.title) == (copy, stage.title)
-    assert (new_card.lane.map, new_card.lane.kind) == (copy, LaneKind.TOUCHPOINTS)
-    assert new_card.channel == "website"
-    assert list(new_card.findings.all()) == [finding]
-    # The source is untouched.
-    assert source.cards.get() == card
-    assert Activity.objects.filter(map=copy, verb="duplicate").exists()
 
 
 def test_positions_cannot_be_negative(org, alice):
