@@ -1,18 +1,74 @@
 """
-The access chokepoint for maps, built on `journeymap.access.get_membership`:
-outsiders and missing maps get 404, members whose role is too low for a write 403.
+The access chokepoint for maps: one lookup helper per object kind, each taking
+the request's `journeymap.access.Access`.
+
+- `get_map` and `get_card`, `get_emotion`, `get_board_action` (reached by their
+  own id): missing, another organisation's or out of the access's reach 404;
+  `need` missing 403.
+- `get_stage`, `get_lane`, `get_action` (reached through a map the view already
+  has): another map's 404; deleted meanwhile None, so the view can say so
+  ("deleted by someone else") instead of a bare 404.
 """
 
-from django.http import HttpRequest
+from django.db.models import Count
+from django.http import Http404
 
-from journeymap.access import get_object_for_member
-from journeymap.models import Membership
-from maps.models import JourneyMap
+from journeymap.access import Access, Can, get_object
+from maps.models import Action, Card, Emotion, JourneyMap, Lane, Stage
 
 
-def get_map_for_member(
-    request: HttpRequest, org_slug: str, map_id, write: bool = False
-) -> tuple[Membership, JourneyMap]:
-    return get_object_for_member(
-        request, org_slug, JourneyMap.objects.all(), map_id, write
+def get_map(access: Access, map_id, need: str = Can.READ) -> JourneyMap:
+    if not access.reaches_map(map_id):
+        raise Http404("Not found")
+    return get_object(access, JourneyMap.objects.all(), map_id, need)
+
+
+def get_card(access: Access, card_id, need: str = Can.READ) -> Card:
+    """The card with its map, lane and `n_findings`, in one query."""
+    queryset = Card.objects.select_related("map", "lane").annotate(
+        n_findings=Count("findings")
     )
+    card = get_object(access, queryset, card_id, need, "map__organisation")
+    if not access.reaches_map(card.map_id):
+        raise Http404("Not found")
+    return card
+
+
+def get_emotion(access: Access, map_id, emotion_id, need: str = Can.READ) -> Emotion:
+    queryset = Emotion.objects.select_related("map", "stage", "persona")
+    if not access.reaches_map(map_id):
+        raise Http404("Not found")
+    return get_object(
+        access, queryset.filter(map_id=map_id), emotion_id, need, "map__organisation"
+    )
+
+
+def get_board_action(access: Access, action_id, need: str = Can.READ) -> Action:
+    """An action reached from the organisation's actions board."""
+    queryset = Action.objects.select_related("map", "owner", "stage")
+    action = get_object(access, queryset, action_id, need, "map__organisation")
+    if not access.reaches_map(action.map_id):
+        raise Http404("Not found")
+    return action
+
+
+def _part(queryset, journey_map: JourneyMap, pk):
+    row = queryset.filter(pk=pk).first()
+    if row is not None and row.map_id != journey_map.pk:
+        raise Http404("Not on this map")
+    if row is not None:
+        row.map = journey_map
+    return row
+
+
+def get_stage(journey_map: JourneyMap, stage_id) -> Stage | None:
+    return _part(Stage.objects.all(), journey_map, stage_id)
+
+
+def get_lane(journey_map: JourneyMap, lane_id) -> Lane | None:
+    return _part(Lane.objects.all(), journey_map, lane_id)
+
+
+def get_action(journey_map: JourneyMap, action_id) -> Action | None:
+    queryset = Action.objects.select_related("owner", "stage", "card")
+    return _part(queryset, journey_map, action_id)

@@ -13,7 +13,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, Max, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,8 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from journeymap.access import get_access
 from journeymap.models import Membership
-from maps.access import get_map_for_member
+from maps.access import (
+    get_map,
+)
 from maps.activity import Activity, change_lines, describe, who_markup
 from maps.models import JourneyMap
 
@@ -142,9 +144,9 @@ def _quick_choices(request, people, active: dict) -> list[dict]:
 
 
 @require_safe
-@login_required
 def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     people = _people(journey_map)
     names = {p["user"]: p["name"] for p in people if p["is_member"]}
     form = HistoryFilter(request.GET, people)
@@ -192,9 +194,9 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     current = (request.htmx.current_url_abs_path or "") if request.htmx else ""
     overlay = bool(request.htmx) and not current.startswith(url)
     ctx = {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         "map": journey_map,
         "form": form,
         "people": people,

@@ -14,9 +14,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from journeymap.models import Organisation
@@ -443,65 +442,6 @@ def map_create_from_template(
         )
         record(journey_map, user, "create")
     return journey_map
-
-
-def map_duplicate(source: JourneyMap, user, title: str) -> JourneyMap:
-    """A draft copy of `source` with its stages, lanes, cards and their evidence."""
-    with transaction.atomic():
-        copy = JourneyMap.objects.create(
-            organisation=source.organisation,
-            title=title,
-            type=source.type,
-            dmu_id=source.dmu_id,
-            scope=source.scope,
-            objective=source.objective,
-            created_by=user if user is not None and user.is_authenticated else None,
-        )
-        copy.personas.set(source.personas.all())
-        stage_ids, lane_ids = {}, {}
-        new_stages = []
-        for stage in source.stages.all():
-            new = Stage(
-                map=copy,
-                title=stage.title,
-                description=stage.description,
-                customer_goal=stage.customer_goal,
-                position=stage.position,
-            )
-            stage_ids[stage.pk] = new.pk
-            new_stages.append(new)
-        Stage.objects.bulk_create(new_stages)
-        new_lanes = []
-        for lane in source.lanes.all():
-            new = Lane(
-                map=copy,
-                title=lane.title,
-                kind=lane.kind,
-                hidden=lane.hidden,
-                position=lane.position,
-            )
-            lane_ids[lane.pk] = new.pk
-            new_lanes.append(new)
-        Lane.objects.bulk_create(new_lanes)
-        card_ids, new_cards = {}, []
-        copied = ("position", *Card.CONTENT_FIELDS)
-        for card in source.cards.all():
-            new = Card(
-                map=copy,
-                stage_id=stage_ids[card.stage_id],
-                lane_id=lane_ids[card.lane_id],
-                **{name: getattr(card, name) for name in copied},
-            )
-            card_ids[card.pk] = new.pk
-            new_cards.append(new)
-        Card.objects.bulk_create(new_cards)
-        through = Card.findings.through
-        through.objects.bulk_create(
-            through(card_id=card_ids[row.card_id], finding_id=row.finding_id)
-            for row in through.objects.filter(card__map=source)
-        )
-        record(copy, user, "duplicate", label=source.title)
-    return copy
 
 
 # The activity log lives in maps.activity; importing it here registers the model

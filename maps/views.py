@@ -5,7 +5,6 @@ objects through maps.access (or journeymap.access) first thing.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -13,12 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from journeymap.access import READ, WRITE, get_membership
-from maps.access import get_map_for_member
+from journeymap.access import Can, get_access
+from maps.access import (
+    get_map,
+)
 from maps.activity import change
 from maps.canvas.grid import canvas_context
+from maps.files.json_format import map_duplicate
 from maps.forms import MapCreateForm, MapDuplicateForm, MapFilterForm
 from maps.models import (
     Action,
@@ -26,18 +32,17 @@ from maps.models import (
     JourneyMap,
     MapStatus,
     map_create_from_template,
-    map_duplicate,
     record,
 )
 from maps.templates import TEMPLATES
 from research.models import Persona
 
 
-def _ctx(membership, **extra) -> dict:
+def _ctx(access, **extra) -> dict:
     return {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         **extra,
     }
 
@@ -54,10 +59,9 @@ _open_actions_count = (
 
 
 @require_safe
-@login_required
 def map_list(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, READ)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    org = access.organisation
     form = MapFilterForm(request.GET or None, organisation=org)
     status, persona = "", None
     if form.is_valid():
@@ -91,16 +95,14 @@ def map_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         n_archived = JourneyMap.objects.filter(
             organisation=org, status=MapStatus.ARCHIVED
         ).count()
-    ctx = _ctx(
-        membership, maps=maps, form=form, filtered=filtered, n_archived=n_archived
-    )
+    ctx = _ctx(access, maps=maps, form=form, filtered=filtered, n_archived=n_archived)
     return render(request, "maps/map_list.html", ctx)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def map_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, WRITE)
-    org = membership.organisation
+    access = get_access(request, org_slug, Can.EDIT)
+    org = access.organisation
     form = MapCreateForm(
         request.POST or None,
         organisation=org,
@@ -127,33 +129,34 @@ def map_create(request: HttpRequest, org_slug: str) -> HttpResponse:
         )
         return redirect(journey_map)
     options = list(zip(form["template"], TEMPLATES.values(), strict=True))
-    ctx = _ctx(membership, form=form, template_options=options)
+    ctx = _ctx(access, form=form, template_options=options)
     return render(request, "maps/map_form.html", ctx)
 
 
 @require_safe
-@login_required
 def map_detail(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
-    ctx = _ctx(membership, **canvas_context(journey_map))
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
+    ctx = _ctx(access, **canvas_context(journey_map))
     return render(request, "maps/map_detail.html", ctx)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def map_duplicate_view(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     initial = {"title": _("Future state of %(title)s") % {"title": journey_map}}
     form = MapDuplicateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         copy = map_duplicate(journey_map, request.user, form.cleaned_data["title"])
-        copy.organisation = membership.organisation
+        copy.organisation = access.organisation
         messages.success(
             request,
             _("Copied %(source)s to %(title)s.")
             % {"source": journey_map.title, "title": copy.title},
         )
         return redirect(copy)
-    ctx = _ctx(membership, map=journey_map, form=form)
+    ctx = _ctx(access, map=journey_map, form=form)
     return render(request, "maps/map_duplicate.html", ctx)
 
 
@@ -168,9 +171,9 @@ def _set_status(request, journey_map, status: str, verb: str) -> None:
 
 
 @require_POST
-@login_required
 def map_archive(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    _membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     if journey_map.status != MapStatus.ARCHIVED:
         _set_status(request, journey_map, MapStatus.ARCHIVED, "archive")
     messages.success(
@@ -182,9 +185,9 @@ def map_archive(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
 
 
 @require_POST
-@login_required
 def map_restore(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    _membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     if journey_map.status == MapStatus.ARCHIVED:
         _set_status(request, journey_map, MapStatus.ACTIVE, "restore")
     messages.success(
@@ -193,9 +196,10 @@ def map_restore(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     return redirect(journey_map)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     if request.method == "POST":
         journey_map.delete()
         messages.success(
@@ -227,7 +231,7 @@ def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         _("Research findings cited on the map stay in the research workspace."),
     ]
     ctx = _ctx(
-        membership,
+        access,
         map=journey_map,
         title=_("Delete map %(title)s?") % {"title": journey_map.title},
         consequences=consequences,

@@ -19,7 +19,6 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,9 +27,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap
 
-from journeymap.access import READ, get_membership, get_object_for_member
+from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
     VersionForm,
@@ -42,7 +42,11 @@ from journeymap.editing import (
     versioned_delete,
     versioned_update,
 )
-from maps.access import get_map_for_member
+from maps.access import (
+    get_action,
+    get_board_action,
+    get_map,
+)
 from maps.activity import change, field_changes
 from maps.models import (
     Action,
@@ -251,11 +255,11 @@ class BoardFilterForm(forms.Form):
 # ---- Shared pieces ------------------------------------------------------------
 
 
-def _ctx(membership, journey_map=None, **extra) -> dict:
+def _ctx(access, journey_map=None, **extra) -> dict:
     return {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         "map": journey_map,
         "today": timezone.localdate(),
         **extra,
@@ -272,19 +276,6 @@ def _get_stage(journey_map, stage_id) -> Stage:
     if stage is None:
         raise Http404("No such stage")
     return stage
-
-
-def _get_action(request, org_slug, map_id, action_id, write=False):
-    """(membership, map, action or None): the map's access rules decide."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write)
-    action = (
-        Action.objects.filter(pk=action_id, map=journey_map)
-        .select_related("owner", "stage", "card")
-        .first()
-    )
-    if action is not None:
-        action.map = journey_map
-    return membership, journey_map, action
 
 
 def _next_position(journey_map, stage) -> int:
@@ -323,7 +314,7 @@ def _values_of(action: Action) -> dict:
 
 def _cell_fragment(
     request,
-    membership,
+    access,
     journey_map,
     stage,
     *,
@@ -335,7 +326,7 @@ def _cell_fragment(
         Action.objects.filter(map=journey_map, stage=stage).select_related("owner")
     )
     ctx = _ctx(
-        membership,
+        access,
         journey_map,
         stage=stage,
         actions=actions,
@@ -343,18 +334,18 @@ def _cell_fragment(
         adding=adding or add_form is not None,
     )
     if ctx["adding"] and add_form is None:
-        ctx["add_form"] = ActionAddForm(organisation=membership.organisation)
+        ctx["add_form"] = ActionAddForm(organisation=access.organisation)
     return render(request, "maps/actions/lane.html#cell", ctx, status=status)
 
 
-def _card_fragment(request, membership, journey_map, action, status=200, **extra):
-    ctx = _ctx(membership, journey_map, action=action, **extra)
+def _card_fragment(request, access, journey_map, action, status=200, **extra):
+    ctx = _ctx(access, journey_map, action=action, **extra)
     return render(request, "maps/actions/lane.html#card", ctx, status=status)
 
 
-def _gone(request, membership, journey_map, action_id, title="") -> HttpResponse:
+def _gone(request, access, journey_map, action_id, title="") -> HttpResponse:
     """The action was deleted meanwhile: say so; "OK" removes it from view."""
-    org_slug = membership.organisation.slug
+    org_slug = access.organisation.slug
     return conflict_response(
         request,
         target_id=f"action-{action_id}",
@@ -370,33 +361,34 @@ def _gone(request, membership, journey_map, action_id, title="") -> HttpResponse
 
 
 @require_GET
-@login_required
 def action_cell(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     stage = _get_stage(journey_map, stage_id)
     if not request.htmx:
         return redirect(_map_url(journey_map, f"actions-{stage.pk}"))
-    return _cell_fragment(request, membership, journey_map, stage)
+    return _cell_fragment(request, access, journey_map, stage)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     stage = _get_stage(journey_map, stage_id)
-    org = membership.organisation
+    org = access.organisation
     if request.method != "POST":
         form = ActionAddForm(organisation=org)
         if request.htmx:
-            return _cell_fragment(request, membership, journey_map, stage, adding=True)
-        ctx = _ctx(membership, journey_map, stage=stage, add_form=form)
+            return _cell_fragment(request, access, journey_map, stage, adding=True)
+        ctx = _ctx(access, journey_map, stage=stage, add_form=form)
         return render(request, "maps/actions/action_page.html", ctx)
     form = ActionAddForm(request.POST, organisation=org)
     if not form.is_valid():
         if request.htmx:
             return _cell_fragment(
-                request, membership, journey_map, stage, add_form=form, status=422
+                request, access, journey_map, stage, add_form=form, status=422
             )
-        ctx = _ctx(membership, journey_map, stage=stage, add_form=form)
+        ctx = _ctx(access, journey_map, stage=stage, add_form=form)
         return render(request, "maps/actions/action_page.html", ctx, status=422)
     data = form.cleaned_data
     with transaction.atomic():
@@ -409,17 +401,18 @@ def action_add(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
             position=_next_position(journey_map, stage),
             created_by=request.user,
         )
-        record(journey_map, request.user, "create", action)
+        record(journey_map, access, "create", action)
     if not request.htmx:
         return redirect(_map_url(journey_map, f"action-{action.pk}"))
     # The form stays open, so a room can call out several actions in a row.
-    return _cell_fragment(request, membership, journey_map, stage, adding=True)
+    return _cell_fragment(request, access, journey_map, stage, adding=True)
 
 
 @require_GET
-@login_required
 def action_card(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpResponse:
-    membership, journey_map, action = _get_action(request, org_slug, map_id, action_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
+    action = get_action(journey_map, action_id)
     if action is None:
         if request.htmx:
             # Deleted meanwhile: the card leaves the cell.
@@ -427,46 +420,44 @@ def action_card(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
         raise Http404("No such action")
     if not request.htmx:
         return redirect(_map_url(journey_map, f"action-{action.pk}"))
-    return _card_fragment(request, membership, journey_map, action)
+    return _card_fragment(request, access, journey_map, action)
 
 
-def _edit_form(membership, journey_map, action, data=None) -> ActionForm:
+def _edit_form(access, journey_map, action, data=None) -> ActionForm:
     initial = {**_values_of(action), "version": action.version}
     return ActionForm(
         data,
         initial=initial,
         journey_map=journey_map,
-        organisation=membership.organisation,
+        organisation=access.organisation,
         # Several actions may be open for editing on one canvas.
         auto_id=f"action-{action.pk}-%s",
     )
 
 
-def _edit_response(request, membership, journey_map, action, form, status=200):
-    ctx = _ctx(membership, journey_map, action=action, form=form)
+def _edit_response(request, access, journey_map, action, form, status=200):
+    ctx = _ctx(access, journey_map, action=action, form=form)
     if request.htmx:
         return render(request, "maps/actions/lane.html#card_edit", ctx, status=status)
     return render(request, "maps/actions/action_page.html", ctx, status=status)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpResponse:
-    membership, journey_map, action = _get_action(
-        request, org_slug, map_id, action_id, write=True
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    action = get_action(journey_map, action_id)
     if action is None:
         if request.method == "POST" and request.htmx:
             title = request.POST.get("title", "")
-            return _gone(request, membership, journey_map, action_id, title)
+            return _gone(request, access, journey_map, action_id, title)
         raise Http404("No such action")
     if request.method != "POST":
-        form = _edit_form(membership, journey_map, action)
-        return _edit_response(request, membership, journey_map, action, form)
-    form = _edit_form(membership, journey_map, action, request.POST)
+        form = _edit_form(access, journey_map, action)
+        return _edit_response(request, access, journey_map, action, form)
+    form = _edit_form(access, journey_map, action, request.POST)
     if not form.is_valid():
-        return _edit_response(
-            request, membership, journey_map, action, form, status=422
-        )
+        return _edit_response(request, access, journey_map, action, form, status=422)
     data = form.cleaned_data
     new = {name: data[name] for name in ActionForm.FIELDS}
     old_stage_id = action.stage_id
@@ -483,20 +474,20 @@ def action_edit(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
         if saved:
             changes = field_changes(action, new)
             if changes:
-                record(journey_map, request.user, "update", action, changes=changes)
+                record(journey_map, access, "update", action, changes=changes)
     if not saved:
-        return _edit_conflict(request, membership, journey_map, action, data)
+        return _edit_conflict(request, access, journey_map, action, data)
     action = Action.objects.select_related("owner").get(pk=action.pk)
     action.map = journey_map
     if not request.htmx:
         messages.success(request, _("Action saved."))
         return redirect(_map_url(journey_map, f"action-{action.pk}"))
     if action.stage_id != old_stage_id:
-        return _moved_response(request, membership, journey_map, action, old_stage_id)
-    return _card_fragment(request, membership, journey_map, action)
+        return _moved_response(request, access, journey_map, action, old_stage_id)
+    return _card_fragment(request, access, journey_map, action)
 
 
-def _moved_response(request, membership, journey_map, action, old_stage_id):
+def _moved_response(request, access, journey_map, action, old_stage_id):
     """The action went to another stage: both cells are redrawn."""
     response = HttpResponse()
     parts = []
@@ -508,7 +499,7 @@ def _moved_response(request, membership, journey_map, action, old_stage_id):
         if stage is None:
             continue
         ctx = _ctx(
-            membership,
+            access,
             journey_map,
             stage=stage,
             actions=list(
@@ -522,16 +513,16 @@ def _moved_response(request, membership, journey_map, action, old_stage_id):
     response.content = b"".join(parts)
     # The out-of-band cells do the work. An action without a stage (its stage
     # was deleted) sat in its own row, not in a cell: that card goes.
-    response["HX-Reswap"] = "none" if old_stage_id is not None else "delete"
+    reswap(response, "none" if old_stage_id is not None else "delete")
     return response
 
 
-def _edit_conflict(request, membership, journey_map, action, data):
+def _edit_conflict(request, access, journey_map, action, data):
     current = Action.objects.filter(pk=action.pk).select_related("owner").first()
     if current is None:
-        return _gone(request, membership, journey_map, action.pk, data["title"])
+        return _gone(request, access, journey_map, action.pk, data["title"])
     names = [name for name in ActionForm.FIELDS]
-    org_slug = membership.organisation.slug
+    org_slug = access.organisation.slug
 
     def value(name):
         v = data[name]
@@ -571,16 +562,15 @@ def set_status(request, journey_map, action, form) -> bool:
 
 
 @require_POST
-@login_required
 def action_status(
     request: HttpRequest, org_slug: str, map_id, action_id
 ) -> HttpResponse:
-    membership, journey_map, action = _get_action(
-        request, org_slug, map_id, action_id, write=True
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    action = get_action(journey_map, action_id)
     if action is None:
         if request.htmx:
-            return _gone(request, membership, journey_map, action_id)
+            return _gone(request, access, journey_map, action_id)
         raise Http404("No such action")
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -588,7 +578,7 @@ def action_status(
             messages.error(request, _("Pick one of the statuses."))
             return redirect(_map_url(journey_map, f"action-{action.pk}"))
         return _card_fragment(
-            request, membership, journey_map, action, status=422, invalid=True
+            request, access, journey_map, action, status=422, invalid=True
         )
     saved = set_status(request, journey_map, action, form)
     fresh = Action.objects.select_related("owner").get(pk=action.pk)
@@ -601,7 +591,7 @@ def action_status(
         return redirect(_map_url(journey_map, f"action-{action.pk}"))
     return _card_fragment(
         request,
-        membership,
+        access,
         journey_map,
         fresh,
         status=200 if saved else 409,
@@ -614,11 +604,10 @@ class _MoveForm(forms.Form):
 
 
 @require_POST
-@login_required
 def action_move(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpResponse:
-    membership, journey_map, action = _get_action(
-        request, org_slug, map_id, action_id, write=True
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    action = get_action(journey_map, action_id)
     if action is None:
         raise Http404("No such action")
     form = _MoveForm(request.POST)
@@ -627,10 +616,10 @@ def action_move(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
         siblings = Action.objects.filter(map=journey_map, stage=action.stage_id)
         with transaction.atomic():
             if move(siblings, action.pk, offset):
-                record(journey_map, request.user, "move", action)
+                record(journey_map, access, "move", action)
     if not request.htmx or action.stage_id is None:
         return redirect(_map_url(journey_map, f"action-{action.pk}"))
-    return _cell_fragment(request, membership, journey_map, action.stage)
+    return _cell_fragment(request, access, journey_map, action.stage)
 
 
 class _ReorderForm(forms.Form):
@@ -645,11 +634,11 @@ class _ReorderForm(forms.Form):
 
 
 @require_POST
-@login_required
 def action_reorder(
     request: HttpRequest, org_slug: str, map_id, stage_id
 ) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     stage = _get_stage(journey_map, stage_id)
     form = _ReorderForm(request.POST)
     if not form.is_valid():
@@ -680,11 +669,11 @@ def action_reorder(
                 fragments=touched,
             )
     response = _cell_fragment(
-        request, membership, journey_map, stage, status=200 if ok else 409
+        request, access, journey_map, stage, status=200 if ok else 409
     )
     if came_from is not None and came_from != stage:
         ctx = _ctx(
-            membership,
+            access,
             journey_map,
             stage=came_from,
             actions=list(
@@ -698,18 +687,18 @@ def action_reorder(
     return response
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def action_delete(
     request: HttpRequest, org_slug: str, map_id, action_id
 ) -> HttpResponse:
-    membership, journey_map, action = _get_action(
-        request, org_slug, map_id, action_id, write=True
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    action = get_action(journey_map, action_id)
     if action is None:
         if request.method == "POST" and request.htmx:
             return HttpResponse("")  # someone else deleted it first: same outcome
         raise Http404("No such action")
-    ctx = _ctx(membership, journey_map, action=action)
+    ctx = _ctx(access, journey_map, action=action)
     if request.method != "POST":
         if request.htmx:
             return render(request, "maps/actions/lane.html#card_delete", ctx)
@@ -721,7 +710,7 @@ def action_delete(
             Action.objects.filter(map=journey_map), action.pk, posted_version(request)
         )
         if deleted:
-            record(journey_map, request.user, "delete", action)
+            record(journey_map, access, "delete", action)
     if not deleted:
         # Changed since the confirmation was shown: ask again with what it is now.
         action.refresh_from_db()
@@ -829,10 +818,9 @@ def board_actions(organisation, user, data: dict, today):
 
 
 @require_GET
-@login_required
 def action_board(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, READ)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    org = access.organisation
     members = list(members_of(org))
     maps = list(
         JourneyMap.objects.filter(organisation=org)
@@ -848,7 +836,7 @@ def action_board(request: HttpRequest, org_slug: str) -> HttpResponse:
     mine = data.get("owner") == "me"
     filtered = any(data.get(name) for name in ("owner", "status", "map", "archived"))
     ctx = _ctx(
-        membership,
+        access,
         form=form,
         actions=actions,
         board=True,
@@ -865,16 +853,9 @@ def action_board(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
 def board_status(request: HttpRequest, org_slug: str, action_id) -> HttpResponse:
-    membership, action = get_object_for_member(
-        request,
-        org_slug,
-        Action.objects.select_related("map", "stage", "owner", "card"),
-        action_id,
-        write=True,
-        org_path="map__organisation",
-    )
+    access = get_access(request, org_slug)
+    action = get_board_action(access, action_id, Can.EDIT)
     journey_map = action.map
     form = StatusForm(request.POST)
     back = reverse("action_board", args=[org_slug])
@@ -898,10 +879,10 @@ def board_status(request: HttpRequest, org_slug: str, action_id) -> HttpResponse
     )
     if fresh is None:
         return HttpResponse("")
-    fresh.map.organisation = membership.organisation
+    fresh.map.organisation = access.organisation
     after = request.POST.get("next", "")
     ctx = _ctx(
-        membership,
+        access,
         action=fresh,
         board=True,
         changed=not saved,

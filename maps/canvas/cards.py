@@ -11,23 +11,23 @@ plus the cell a card left (out of band) when it moved.
 Speed: a cell's cards come from `{% card_list %}` (maps/templatetags/
 canvas_cards.py), which keeps each card's HTML by content; URLs and labels are
 built once per map (`card_kit`). A text edit is 8 queries: session, user,
-membership, the card (with map, lane and finding count), the update, and the
+access, the card (with map, lane and finding count), the update, and the
 three of `record`.
 """
 
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
-from journeymap.access import WRITE, get_membership, get_object_for_member
+from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
     clashes,
@@ -38,7 +38,10 @@ from journeymap.editing import (
     versioned_delete,
     versioned_update,
 )
-from maps.access import get_map_for_member
+from maps.access import (
+    get_card,
+    get_map,
+)
 from maps.activity import change, field_changes
 from maps.canvas.card_forms import (
     CARD_LANES,
@@ -98,27 +101,17 @@ def card_kit(org_slug: str, map_pk) -> dict:
     }
 
 
-def _ctx(membership, **extra) -> dict:
+def _ctx(access, **extra) -> dict:
     ctx = {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         **extra,
     }
     journey_map = extra.get("map")
     if journey_map is not None:
-        ctx["kit"] = card_kit(membership.organisation.slug, journey_map.pk)
+        ctx["kit"] = card_kit(access.organisation.slug, journey_map.pk)
     return ctx
-
-
-def _get_card(request, org_slug, card_id, write=False):
-    """(membership, card) with its map, lane and `n_findings`, in one query."""
-    queryset = Card.objects.select_related("map", "lane").annotate(
-        n_findings=Count("findings")
-    )
-    return get_object_for_member(
-        request, org_slug, queryset, card_id, write, org_path="map__organisation"
-    )
 
 
 def _cell_of(journey_map, stage_id, lane_id) -> tuple[Stage, Lane]:
@@ -163,7 +156,7 @@ def _next_position(journey_map, stage_id, lane_id) -> int:
 
 def _cell(
     request,
-    membership,
+    access,
     journey_map,
     stage,
     lane,
@@ -174,7 +167,7 @@ def _cell(
     oob=False,
 ) -> HttpResponse:
     ctx = _ctx(
-        membership,
+        access,
         map=journey_map,
         stage=stage,
         lane=lane,
@@ -186,55 +179,55 @@ def _cell(
     return render(request, f"{TEMPLATE}#cell", ctx, status=status)
 
 
-def _cells(request, membership, journey_map, main, other) -> HttpResponse:
+def _cells(request, access, journey_map, main, other) -> HttpResponse:
     """
     Two cells after a move: `main` (stage, lane) answers the request, `other`
     comes out of band; both are refreshed, and the evidence row with them.
     """
-    response = _cell(request, membership, journey_map, *main)
+    response = _cell(request, access, journey_map, *main)
     if other is not None and tuple(o.pk for o in other) != tuple(m.pk for m in main):
-        extra = _cell(request, membership, journey_map, *other, oob=True)
+        extra = _cell(request, access, journey_map, *other, oob=True)
         response.content += extra.content
-    response["HX-Trigger"] = EVIDENCE_CHANGED
+    trigger_client_event(response, EVIDENCE_CHANGED)
     return response
 
 
-def _card(request, membership, card, status=200) -> HttpResponse:
-    ctx = _ctx(membership, card=card, lane=card.lane, map=card.map)
+def _card(request, access, card, status=200) -> HttpResponse:
+    ctx = _ctx(access, card=card, lane=card.lane, map=card.map)
     return render(request, f"{TEMPLATE}#card", ctx, status=status)
 
 
-def _card_fresh(request, membership, card_pk, status=200) -> HttpResponse:
+def _card_fresh(request, access, card_pk, status=200) -> HttpResponse:
     card = (
         Card.objects.select_related("map", "lane")
         .annotate(n_findings=Count("findings"))
         .get(pk=card_pk)
     )
-    card.map.organisation = membership.organisation
-    return _card(request, membership, card, status)
+    card.map.organisation = access.organisation
+    return _card(request, access, card, status)
 
 
 # ---- A cell ----------------------------------------------------------------
 
 
 @require_GET
-@login_required
 def card_cell(
     request: HttpRequest, org_slug: str, map_id, stage_id, lane_id
 ) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     stage, lane = _cell_of(journey_map, stage_id, lane_id)
     if not request.htmx:
         return redirect(journey_map)
     return _cell(
-        request, membership, journey_map, stage, lane, add_open="add" in request.GET
+        request, access, journey_map, stage, lane, add_open="add" in request.GET
     )
 
 
 @require_POST
-@login_required
 def card_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     form = CardAddForm(request.POST)
     if not form.is_valid() and ("stage" in form.errors or "lane" in form.errors):
         raise Http404("No such cell")
@@ -248,7 +241,7 @@ def card_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             )
             return redirect(journey_map)
         return _cell(
-            request, membership, journey_map, stage, lane, add_form=form, status=422
+            request, access, journey_map, stage, lane, add_form=form, status=422
         )
     data = form.cleaned_data
     details = {name: data[name] for name in detail_fields(lane.kind)}
@@ -261,11 +254,11 @@ def card_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             position=_next_position(journey_map, stage.pk, lane.pk),
             **{k: v for k, v in details.items() if v is not None},
         )
-        record(journey_map, request.user, "create", card)
+        record(journey_map, access, "create", card)
     if not request.htmx:
         return redirect(journey_map)
-    response = _cell(request, membership, journey_map, stage, lane, add_open=True)
-    response["HX-Trigger"] = EVIDENCE_CHANGED
+    response = _cell(request, access, journey_map, stage, lane, add_open=True)
+    trigger_client_event(response, EVIDENCE_CHANGED)
     return response
 
 
@@ -273,18 +266,18 @@ def card_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def card_detail(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
-    membership, card = _get_card(request, org_slug, card_id)
+    access = get_access(request, org_slug)
+    card = get_card(access, card_id)
     if not request.htmx:
         return redirect(card.map)
-    return _card(request, membership, card)
+    return _card(request, access, card)
 
 
-def _edit_form_ctx(membership, card, form) -> dict:
+def _edit_form_ctx(access, card, form) -> dict:
     journey_map = card.map
     return _ctx(
-        membership,
+        access,
         card=card,
         lane=card.lane,
         map=journey_map,
@@ -315,7 +308,7 @@ def _initial(card) -> dict:
     }
 
 
-def _card_gone(request, membership, card_id) -> HttpResponse:
+def _card_gone(request, access, card_id) -> HttpResponse:
     """
     The card was deleted while someone edited it: say so, keep their text to
     copy, and offer to add it again in the cell it was in.
@@ -329,35 +322,34 @@ def _card_gone(request, membership, card_id) -> HttpResponse:
         pass
     else:
         journey_map = JourneyMap.objects.filter(
-            pk=map_id, organisation=membership.organisation
+            pk=map_id, organisation=access.organisation
         ).first()
         if journey_map is not None:
-            journey_map.organisation = membership.organisation
+            journey_map.organisation = access.organisation
             try:
                 stage, lane = _cell_of(journey_map, stage_id, lane_id)
                 readd = {"map": journey_map, "stage": stage, "lane": lane}
             except Http404:
                 pass
-    ctx = _ctx(
-        membership, card_id=card_id, text=request.POST.get("text", ""), readd=readd
-    )
+    ctx = _ctx(access, card_id=card_id, text=request.POST.get("text", ""), readd=readd)
     return render(request, f"{TEMPLATE}#card_gone", ctx, status=409)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     write = request.method == "POST"
+    access = get_access(request, org_slug)
     try:
-        membership, card = _get_card(request, org_slug, card_id, write=True)
+        card = get_card(access, card_id, Can.EDIT)
     except Http404:
         if not write:
             raise
         # A member may have it open while someone else deleted it.
-        membership = get_membership(request, org_slug, WRITE)
-        return _card_gone(request, membership, card_id)
+        access.require(Can.EDIT)
+        return _card_gone(request, access, card_id)
     if not write:
         form = CardEditForm(initial=_initial(card))
-        ctx = _edit_form_ctx(membership, card, form)
+        ctx = _edit_form_ctx(access, card, form)
         if request.htmx:
             return render(request, f"{TEMPLATE}#card_edit", ctx)
         return render(request, "maps/card_page.html", ctx)
@@ -374,7 +366,7 @@ def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
             except Http404:
                 form.add_error(None, _("Choose a stage and lane of this map."))
     if not form.is_valid():
-        ctx = _edit_form_ctx(membership, card, form)
+        ctx = _edit_form_ctx(access, card, form)
         if not request.htmx:
             return render(request, "maps/card_page.html", ctx, status=422)
         return render(request, f"{TEMPLATE}#card_edit", ctx, status=422)
@@ -399,32 +391,31 @@ def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
             Card.objects.filter(map=journey_map), card.pk, data["version"], **values
         )
         if saved and changes:
-            record(journey_map, request.user, "update", card, changes=changes)
+            record(journey_map, access, "update", card, changes=changes)
         if saved and target is not None:
             source = _cell_of(journey_map, card.stage_id, card.lane_id)
-            _record_move(journey_map, request.user, card, source, target)
+            _record_move(journey_map, access, card, source, target)
     if not saved:
-        return _edit_conflict(request, membership, card, form, values, names)
+        return _edit_conflict(request, access, card, form, values, names)
     if not request.htmx:
         return redirect(journey_map)
     if target is None:
         for name, value in values.items():
             setattr(card, name, value)
         card.version = data["version"] + 1
-        return _card(request, membership, card)
+        return _card(request, access, card)
     source = _cell_of(journey_map, card.stage_id, card.lane_id)
     # Moved: the cell it left answers (the form aimed at the card), the cell it
     # joined comes out of band.
-    response = _cells(request, membership, journey_map, source, target)
-    response["HX-Retarget"] = f"#cell-{source[1].pk}-{source[0].pk}"
-    response["HX-Reswap"] = "outerHTML"
+    response = _cells(request, access, journey_map, source, target)
+    reswap(retarget(response, f"#cell-{source[1].pk}-{source[0].pk}"), "outerHTML")
     return response
 
 
-def _edit_conflict(request, membership, card, form, values, names) -> HttpResponse:
+def _edit_conflict(request, access, card, form, values, names) -> HttpResponse:
     current = Card.objects.filter(pk=card.pk).first()
     if current is None:
-        return _card_gone(request, membership, card.pk)
+        return _card_gone(request, access, card.pk)
     rows = clashes(current, values, names)
     if not rows:
         rows = [Clash(_("Text"), current.text, values["text"])]
@@ -444,7 +435,7 @@ def _edit_conflict(request, membership, card, form, values, names) -> HttpRespon
         if name in request.POST
         for value in request.POST.getlist(name)
     ]
-    org_slug = membership.organisation.slug
+    org_slug = access.organisation.slug
     return conflict_response(
         request,
         target_id=f"card-{card.pk}",
@@ -456,11 +447,12 @@ def _edit_conflict(request, membership, card, form, values, names) -> HttpRespon
     )
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def card_delete(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     write = request.method == "POST"
+    access = get_access(request, org_slug)
     try:
-        membership, card = _get_card(request, org_slug, card_id, write=True)
+        card = get_card(access, card_id, Can.EDIT)
     except Http404:
         if not write:
             raise
@@ -472,16 +464,15 @@ def card_delete(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
             )
         except ValueError:
             raise Http404("No such card") from None
-        membership, journey_map = get_map_for_member(
-            request, org_slug, map_id, write=True
-        )
+        access = get_access(request, org_slug)
+        journey_map = get_map(access, map_id, Can.EDIT)
         stage, lane = _cell_of(journey_map, stage_id, lane_id)
         if not request.htmx:
             return redirect(journey_map)
-        return _cell(request, membership, journey_map, stage, lane)
+        return _cell(request, access, journey_map, stage, lane)
     journey_map = card.map
     if not write:
-        ctx = _ctx(membership, card=card, lane=card.lane, map=journey_map)
+        ctx = _ctx(access, card=card, lane=card.lane, map=journey_map)
         if request.htmx:
             return render(request, f"{TEMPLATE}#card_delete", ctx)
         return render(request, "maps/card_page.html", {**ctx, "deleting": True})
@@ -491,21 +482,20 @@ def card_delete(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
             Card.objects.filter(map=journey_map), card.pk, version
         )
         if deleted:
-            record(journey_map, request.user, "delete", card)
+            record(journey_map, access, "delete", card)
     if not deleted:
         # Changed since the confirmation was shown: ask again with the new text.
-        card = _get_card(request, org_slug, card_id, write=True)[1]
-        ctx = _ctx(membership, card=card, lane=card.lane, map=journey_map, changed=True)
+        card = get_card(access, card_id, Can.EDIT)
+        ctx = _ctx(access, card=card, lane=card.lane, map=journey_map, changed=True)
         response = render(request, f"{TEMPLATE}#card_delete", ctx, status=409)
-        response["HX-Retarget"] = f"#card-{card.pk}"
-        response["HX-Reswap"] = "outerHTML"
+        reswap(retarget(response, f"#card-{card.pk}"), "outerHTML")
         return response
     if not request.htmx:
         messages.success(request, _("Card deleted."))
         return redirect(journey_map)
     stage, lane = _cell_of(journey_map, card.stage_id, card.lane_id)
-    response = _cell(request, membership, journey_map, stage, lane)
-    response["HX-Trigger"] = EVIDENCE_CHANGED
+    response = _cell(request, access, journey_map, stage, lane)
+    trigger_client_event(response, EVIDENCE_CHANGED)
     return response
 
 
@@ -521,10 +511,10 @@ def _moved_one(old: list[str], new: list[str]) -> str | None:
 
 
 @require_POST
-@login_required
 def card_move(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     """Keyboard moves: up/down within the cell, left/right to the next stage."""
-    membership, card = _get_card(request, org_slug, card_id, write=True)
+    access = get_access(request, org_slug)
+    card = get_card(access, card_id, Can.EDIT)
     journey_map = card.map
     form = CardMoveForm(request.POST)
     stage, lane = _cell_of(journey_map, card.stage_id, card.lane_id)
@@ -537,26 +527,26 @@ def card_move(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
             old = [str(pk) for pk in cell.values_list("pk", flat=True)]
             move(cell, card.pk, -1 if direction == "up" else 1)
             if [str(pk) for pk in cell.values_list("pk", flat=True)] != old:
-                record(journey_map, request.user, "reorder", card)
+                record(journey_map, access, "reorder", card)
         if not request.htmx:
             return redirect(journey_map)
-        return _cell(request, membership, journey_map, stage, lane)
+        return _cell(request, access, journey_map, stage, lane)
     stages = list(Stage.objects.filter(map=journey_map))
     index = [s.pk for s in stages].index(stage.pk) + (-1 if direction == "left" else 1)
     if not 0 <= index < len(stages):
         # Already at the edge: nothing to do.
         if not request.htmx:
             return redirect(journey_map)
-        return _cell(request, membership, journey_map, stage, lane)
+        return _cell(request, access, journey_map, stage, lane)
     target = stages[index]
     with transaction.atomic():
         Card.objects.filter(pk=card.pk).update(
             stage=target, position=_next_position(journey_map, target.pk, lane.pk)
         )
-        _record_move(journey_map, request.user, card, (stage, lane), (target, lane))
+        _record_move(journey_map, access, card, (stage, lane), (target, lane))
     if not request.htmx:
         return redirect(journey_map)
-    return _cells(request, membership, journey_map, (stage, lane), (target, lane))
+    return _cells(request, access, journey_map, (stage, lane), (target, lane))
 
 
 @transaction.atomic
@@ -591,9 +581,9 @@ def cell_reorder_with_arrival(
 
 
 @require_POST
-@login_required
 def card_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     form = CardReorderForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown cell."), status=400)
@@ -616,31 +606,32 @@ def card_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         )
         if ok and arrived is not None:
             source = _cell_of(journey_map, *came_from)
-            _record_move(journey_map, request.user, arrived, source, (stage, lane))
+            _record_move(journey_map, access, arrived, source, (stage, lane))
         elif ok and old != order:
             moved = _moved_one(old, order)
             card = Card.objects.filter(pk=moved).first() if moved else None
             label = card.text if card else _where(stage, lane)
-            record(journey_map, request.user, "reorder", card, label=label)
+            record(journey_map, access, "reorder", card, label=label)
     # A stale page (someone added or deleted meanwhile) gets the cell as it is now.
     if came_from is None:
         return _cell(
-            request, membership, journey_map, stage, lane, status=200 if ok else 409
+            request, access, journey_map, stage, lane, status=200 if ok else 409
         )
-    return _cells(request, membership, journey_map, (stage, lane), source)
+    return _cells(request, access, journey_map, (stage, lane), source)
 
 
 # ---- Evidence --------------------------------------------------------------
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def card_evidence(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     write = request.method == "POST"
-    membership, card = _get_card(request, org_slug, card_id, write=write)
+    access = get_access(request, org_slug)
+    card = get_card(access, card_id, Can.EDIT if write else Can.READ)
     journey_map = card.map
 
     def render_card() -> HttpResponse:
-        return _card_fresh(request, membership, card.pk)
+        return _card_fresh(request, access, card.pk)
 
     kwargs = {
         "queryset": Card.objects.filter(map=journey_map),
@@ -651,15 +642,15 @@ def card_evidence(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
         "render_card": render_card,
     }
     if not write:
-        return evidence_view(request, membership, card, **kwargs)
+        return evidence_view(request, access, card, **kwargs)
     before = [f.statement for f in card.findings.all()]
     with transaction.atomic():
-        response = evidence_view(request, membership, card, **kwargs)
+        response = evidence_view(request, access, card, **kwargs)
         saved = Card.objects.filter(pk=card.pk, version=card.version + 1).exists()
         if saved:
             after = [f.statement for f in card.findings.all()]
             cited = change("findings", before, after)
-            record(journey_map, request.user, "cite", card, changes=[cited])
+            record(journey_map, access, "cite", card, changes=[cited])
     return response
 
 

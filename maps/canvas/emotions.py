@@ -11,7 +11,6 @@ while someone types a note does not turn into a conflict either.
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,11 +19,19 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+from django_htmx.http import reswap, retarget
 
-from journeymap.access import get_object_for_member
+from journeymap.access import Can, get_access
 from journeymap.editing import Clash, VersionForm, conflict_response, versioned_update
-from maps.access import get_map_for_member
+from maps.access import (
+    get_emotion,
+    get_map,
+)
 from maps.activity import change
 from maps.canvas.grid import Row, emotion_curve
 from maps.models import Card, Emotion, EmotionScore, Lane, LaneKind, Stage, record
@@ -33,7 +40,7 @@ from research.evidence import Share
 # ---- Context ----------------------------------------------------------------
 
 
-def emotion_lane_context(membership, journey_map, error=None, personas=None) -> dict:
+def emotion_lane_context(access, journey_map, error=None, personas=None) -> dict:
     """What emotion_row.html needs: four queries (stages, lanes, personas, scores)."""
     stages = list(Stage.objects.filter(map=journey_map))
     lanes = list(
@@ -53,9 +60,9 @@ def emotion_lane_context(membership, journey_map, error=None, personas=None) -> 
                 if column.stage.pk == stage_id and point.series.key == key:
                     point.error = message
     return {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         "map": journey_map,
         "stages": stages,
         "personas": personas,
@@ -89,8 +96,7 @@ def _lane_rows(request, ctx, lane_id=None) -> HttpResponse:
                 )
             )
     response = HttpResponse("".join(parts))
-    response["HX-Retarget"] = f"#lane-{main.pk}"
-    response["HX-Reswap"] = "outerHTML"
+    reswap(retarget(response, f"#lane-{main.pk}"), "outerHTML")
     return response
 
 
@@ -163,11 +169,11 @@ def emotion_set(stage: Stage, persona, score: int | None, user) -> Emotion | Non
 
 
 @require_POST
-@login_required
 def emotion_set_view(
     request: HttpRequest, org_slug: str, map_id, stage_id
 ) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write=True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     stage = Stage.objects.filter(pk=stage_id, map=journey_map).first()
     if stage is None:
         raise Http404("No such stage on this map")
@@ -178,14 +184,14 @@ def emotion_set_view(
     if not form.is_valid():
         key = str(persona.pk) if persona is not None else ""
         error = (stage.pk, key, form.errors["score"][0])
-        ctx = emotion_lane_context(membership, journey_map, error, personas)
+        ctx = emotion_lane_context(access, journey_map, error, personas)
         response = _lane_rows(request, ctx, request.POST.get("lane"))
         response.status_code = 422
         return response
     emotion_set(stage, persona, form.cleaned_data["score"], request.user)
     if not request.htmx:
         return redirect(journey_map)
-    ctx = emotion_lane_context(membership, journey_map, personas=personas)
+    ctx = emotion_lane_context(access, journey_map, personas=personas)
     return _lane_rows(request, ctx, request.POST.get("lane"))
 
 
@@ -213,24 +219,12 @@ class NoteForm(VersionForm):
     )
 
 
-def _get_emotion(request, org_slug, map_id, emotion_id, write):
-    membership, emotion = get_object_for_member(
-        request,
-        org_slug,
-        Emotion.objects.select_related("map", "stage", "persona").filter(map_id=map_id),
-        emotion_id,
-        write,
-        org_path="map__organisation",
-    )
-    return membership, emotion
-
-
-def _note_ctx(membership, emotion, form, lane_id) -> dict:
+def _note_ctx(access, emotion, form, lane_id) -> dict:
     journey_map = emotion.map
     return {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         "map": journey_map,
         "emotion": emotion,
         "form": form,
@@ -253,14 +247,13 @@ def _row_url(journey_map, lane_id) -> str:
     return journey_map.get_absolute_url()
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def emotion_note(
     request: HttpRequest, org_slug: str, map_id, emotion_id
 ) -> HttpResponse:
     write = request.method == "POST"
-    membership, emotion = _get_emotion(
-        request, org_slug, map_id, emotion_id, write=True
-    )
+    access = get_access(request, org_slug)
+    emotion = get_emotion(access, map_id, emotion_id, Can.EDIT)
     journey_map = emotion.map
     lane_id = request.POST.get("lane") or request.GET.get("lane") or ""
     if (
@@ -272,14 +265,14 @@ def emotion_note(
         lane_id = ""
     if not write:
         form = NoteForm(initial={"note": emotion.note, "version": emotion.version})
-        ctx = _note_ctx(membership, emotion, form, lane_id)
+        ctx = _note_ctx(access, emotion, form, lane_id)
         if request.htmx:
             return render(request, "maps/canvas/emotion_row.html#note_form", ctx)
         return render(request, "maps/emotion_note.html", ctx)
 
     form = NoteForm(request.POST)
     if not form.is_valid():
-        ctx = _note_ctx(membership, emotion, form, lane_id)
+        ctx = _note_ctx(access, emotion, form, lane_id)
         if request.htmx:
             return render(
                 request, "maps/canvas/emotion_row.html#note_form", ctx, status=422
@@ -304,7 +297,7 @@ def emotion_note(
             )
     if not saved:
         current = Emotion.objects.filter(pk=emotion.pk).first()
-        note_url = _note_ctx(membership, emotion, form, lane_id)["note_url"]
+        note_url = _note_ctx(access, emotion, form, lane_id)["note_url"]
         return conflict_response(
             request,
             target_id=f"emotion-note-{emotion.pk}",
@@ -318,7 +311,7 @@ def emotion_note(
         )
     if not request.htmx:
         return redirect(journey_map)
-    ctx = emotion_lane_context(membership, journey_map)
+    ctx = emotion_lane_context(access, journey_map)
     return _lane_rows(request, ctx, lane_id)
 
 
@@ -326,17 +319,17 @@ def emotion_note(
 
 
 @require_safe
-@login_required
 def emotion_row(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
     """The emotion lane as it is now (after a cancelled note edit or a conflict)."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     if not request.htmx:
         return redirect(journey_map)
     if not Lane.objects.filter(
         pk=lane_id, map=journey_map, kind=LaneKind.EMOTION
     ).exists():
         raise Http404("No such emotion lane")
-    ctx = emotion_lane_context(membership, journey_map)
+    ctx = emotion_lane_context(access, journey_map)
     return _lane_rows(request, ctx, lane_id)
 
 
@@ -363,16 +356,16 @@ def evidence_shares(journey_map) -> tuple[list, Share]:
 
 
 @require_safe
-@login_required
 def map_evidence(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     """The evidence row of the canvas header, refreshed on `evidence-changed`."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     if not request.htmx:
         return redirect(journey_map)
     stages, share = evidence_shares(journey_map)
     ctx = {
-        "can_edit": membership.can_edit,
-        "org": membership.organisation,
+        "can_edit": access.can_edit,
+        "org": access.organisation,
         "map": journey_map,
         "stages": stages,
         "share": share,

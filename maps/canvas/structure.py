@@ -13,15 +13,20 @@ The forms live here rather than in maps/forms.py: they are only used here.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+from django_htmx.http import reswap, retarget, trigger_client_event
 
+from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
     VersionForm,
@@ -32,7 +37,11 @@ from journeymap.editing import (
     versioned_delete,
     versioned_update,
 )
-from maps.access import get_map_for_member
+from maps.access import (
+    get_lane,
+    get_map,
+    get_stage,
+)
 from maps.activity import change, field_changes
 from maps.canvas.grid import canvas_context
 from maps.forms import LONG_TEXT, MapAboutForm
@@ -142,11 +151,11 @@ class MapSettingsForm(MapAboutForm, VersionForm):
 # ---- Helpers -----------------------------------------------------------------
 
 
-def _ctx(membership, journey_map, **extra) -> dict:
+def _ctx(access, journey_map, **extra) -> dict:
     return {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         "map": journey_map,
         **extra,
     }
@@ -154,7 +163,7 @@ def _ctx(membership, journey_map, **extra) -> dict:
 
 def _grid(
     request,
-    membership,
+    access,
     journey_map,
     *,
     status: int = 200,
@@ -165,7 +174,7 @@ def _grid(
 ) -> HttpResponse:
     """The whole grid (#canvas), plus the notice line out of band."""
     ctx = {
-        **_ctx(membership, journey_map),
+        **_ctx(access, journey_map),
         **canvas_context(journey_map),
         "editing_stage": editing_stage,
         "lane_add_form": lane_form or LaneAddForm(),
@@ -174,10 +183,9 @@ def _grid(
     }
     response = render(request, "maps/structure/grid_response.html", ctx, status=status)
     if request.htmx and request.htmx.target != "canvas":
-        response["HX-Retarget"] = "#canvas"
-        response["HX-Reswap"] = "outerHTML"
+        reswap(retarget(response, "#canvas"), "outerHTML")
     if evidence:
-        response["HX-Trigger"] = EVIDENCE_CHANGED
+        trigger_client_event(response, EVIDENCE_CHANGED)
     return response
 
 
@@ -188,28 +196,11 @@ def _back(request, journey_map, notice: str = "") -> HttpResponse:
     return redirect(journey_map)
 
 
-def _gone(request, membership, journey_map, notice: str) -> HttpResponse:
+def _gone(request, access, journey_map, notice: str) -> HttpResponse:
     """The row was deleted meanwhile: say so and show the grid as it is now."""
     if not request.htmx:
         return _back(request, journey_map, notice)
-    return _grid(request, membership, journey_map, status=409, notice=notice)
-
-
-def _stage_of(request, org_slug, map_id, stage_id, write: bool):
-    """(membership, map, stage or None when it no longer exists)."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write)
-    stage = Stage.objects.filter(pk=stage_id).first()
-    if stage is not None and stage.map_id != journey_map.pk:
-        raise Http404("No such stage on this map")
-    return membership, journey_map, stage
-
-
-def _lane_of(request, org_slug, map_id, lane_id, write: bool):
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, write)
-    lane = Lane.objects.filter(pk=lane_id).first()
-    if lane is not None and lane.map_id != journey_map.pk:
-        raise Http404("No such lane on this map")
-    return membership, journey_map, lane
+    return _grid(request, access, journey_map, status=409, notice=notice)
 
 
 def _lock(journey_map) -> None:
@@ -236,13 +227,13 @@ STALE_ORDER = gettext_lazy(
 # ---- Stages ------------------------------------------------------------------
 
 
-def _stage_body(request, membership, journey_map, stage, *, status=200):
-    ctx = _ctx(membership, journey_map, stage=stage)
+def _stage_body(request, access, journey_map, stage, *, status=200):
+    ctx = _ctx(access, journey_map, stage=stage)
     return render(request, "maps/structure/stage.html#body", ctx, status=status)
 
 
-def _stage_form(request, membership, journey_map, stage, form, *, status=200):
-    ctx = _ctx(membership, journey_map, stage=stage, stage_form=form)
+def _stage_form(request, access, journey_map, stage, form, *, status=200):
+    ctx = _ctx(access, journey_map, stage=stage, stage_form=form)
     template = "maps/structure/stage.html#form"
     if not request.htmx:
         template = "maps/structure/stage_page.html"
@@ -250,10 +241,10 @@ def _stage_form(request, membership, journey_map, stage, form, *, status=200):
 
 
 @require_POST
-@login_required
 def stage_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     """A new stage at the end, or before/after another: it opens for editing."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     form = StageAddForm(request.POST)
     if not form.is_valid():
         notice = _("The stage could not be added: %(errors)s") % {
@@ -261,13 +252,13 @@ def stage_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         }
         if not request.htmx:
             return _back(request, journey_map, notice)
-        return _grid(request, membership, journey_map, status=422, notice=notice)
+        return _grid(request, access, journey_map, status=422, notice=notice)
     data = form.cleaned_data
     anchor_id = data["before"] or data["after"]
     if anchor_id is not None and not journey_map.stages.filter(pk=anchor_id).exists():
         if Stage.objects.filter(pk=anchor_id).exists():
             raise Http404("No such stage on this map")
-        return _gone(request, membership, journey_map, STAGE_GONE)
+        return _gone(request, access, journey_map, STAGE_GONE)
     with transaction.atomic():
         _lock(journey_map)
         ids = list(journey_map.stages.values_list("pk", flat=True))
@@ -280,32 +271,31 @@ def stage_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         )
         ids.insert(index, stage.pk)
         reorder(journey_map.stages.all(), ids)
-        record(journey_map, request.user, "create", stage)
+        record(journey_map, access, "create", stage)
     if not request.htmx:
         return redirect("stage_edit", org_slug, journey_map.pk, stage.pk)
-    return _grid(request, membership, journey_map, editing_stage=stage.pk)
+    return _grid(request, access, journey_map, editing_stage=stage.pk)
 
 
 @require_safe
-@login_required
 def stage_detail(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
-    membership, journey_map, stage = _stage_of(
-        request, org_slug, map_id, stage_id, False
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
+    stage = get_stage(journey_map, stage_id)
     if stage is None:
-        return _gone(request, membership, journey_map, STAGE_GONE)
+        return _gone(request, access, journey_map, STAGE_GONE)
     if not request.htmx:
         return redirect(journey_map)
-    return _stage_body(request, membership, journey_map, stage)
+    return _stage_body(request, access, journey_map, stage)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
-    membership, journey_map, stage = _stage_of(
-        request, org_slug, map_id, stage_id, True
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    stage = get_stage(journey_map, stage_id)
     if stage is None:
-        return _gone(request, membership, journey_map, STAGE_GONE)
+        return _gone(request, access, journey_map, STAGE_GONE)
     if request.method != "POST":
         form = StageForm(
             initial={
@@ -315,10 +305,10 @@ def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
                 "version": stage.version,
             }
         )
-        return _stage_form(request, membership, journey_map, stage, form)
+        return _stage_form(request, access, journey_map, stage, form)
     form = StageForm(request.POST)
     if not form.is_valid():
-        return _stage_form(request, membership, journey_map, stage, form, status=422)
+        return _stage_form(request, access, journey_map, stage, form, status=422)
     names = ("title", "customer_goal", "description")
     values = {name: form.cleaned_data[name].strip() for name in names}
     with transaction.atomic():
@@ -331,11 +321,11 @@ def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
                 setattr(stage, name, value)
             stage.version = form.cleaned_data["version"] + 1
             if changes:
-                record(journey_map, request.user, "update", stage, changes=changes)
+                record(journey_map, access, "update", stage, changes=changes)
     if not saved:
         current = journey_map.stages.filter(pk=stage.pk).first()
         if current is None:
-            return _gone(request, membership, journey_map, STAGE_GONE)
+            return _gone(request, access, journey_map, STAGE_GONE)
         return conflict_response(
             request,
             target_id=f"stage-body-{stage.pk}",
@@ -347,18 +337,17 @@ def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
         )
     if not request.htmx:
         return redirect(journey_map)
-    return _stage_body(request, membership, journey_map, stage)
+    return _stage_body(request, access, journey_map, stage)
 
 
 @require_POST
-@login_required
 def stage_move(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
     """One place left or right (buttons, Alt+←/→)."""
-    membership, journey_map, stage = _stage_of(
-        request, org_slug, map_id, stage_id, True
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    stage = get_stage(journey_map, stage_id)
     if stage is None:
-        return _gone(request, membership, journey_map, STAGE_GONE)
+        return _gone(request, access, journey_map, STAGE_GONE)
     form = DirectionForm(request.POST)
     if form.is_valid():
         with transaction.atomic():
@@ -373,17 +362,17 @@ def stage_move(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
                 by_id = {s.pk: s for s in stages}
                 after = _titles(by_id[pk] for pk in ids)
                 order = change("order", _titles(stages), after)
-                record(journey_map, request.user, "reorder", stage, changes=[order])
+                record(journey_map, access, "reorder", stage, changes=[order])
     if not request.htmx:
         return redirect(journey_map)
-    return _grid(request, membership, journey_map)
+    return _grid(request, access, journey_map)
 
 
 @require_POST
-@login_required
 def stage_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     """The stages in a new order (dragged): order=id,id,..."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     form = OrderForm(request.POST)
     ok = False
     if form.is_valid():
@@ -396,12 +385,12 @@ def stage_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 after = _titles(by_id[pk] for pk in form.cleaned_data["order"])
                 if after != _titles(stages):
                     order = change("order", _titles(stages), after)
-                    record(journey_map, request.user, "reorder", None, changes=[order])
+                    record(journey_map, access, "reorder", None, changes=[order])
     if not request.htmx:
         return _back(request, journey_map, "" if ok else str(STALE_ORDER))
     if not ok:
-        return _grid(request, membership, journey_map, status=409, notice=STALE_ORDER)
-    return _grid(request, membership, journey_map)
+        return _grid(request, access, journey_map, status=409, notice=STALE_ORDER)
+    return _grid(request, access, journey_map)
 
 
 def _stage_consequences(stage) -> list[str]:
@@ -434,39 +423,39 @@ def _stage_consequences(stage) -> list[str]:
     return lines
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def stage_delete(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
-    membership, journey_map, stage = _stage_of(
-        request, org_slug, map_id, stage_id, True
-    )
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    stage = get_stage(journey_map, stage_id)
     if stage is None:
-        return _gone(request, membership, journey_map, STAGE_GONE)
+        return _gone(request, access, journey_map, STAGE_GONE)
     if request.method != "POST":
-        return _stage_confirm(request, membership, journey_map, stage)
+        return _stage_confirm(request, access, journey_map, stage)
     version = posted_version(request)
     with transaction.atomic():
         _lock(journey_map)
         deleted = versioned_delete(journey_map.stages.all(), stage.pk, version)
         if deleted:
-            record(journey_map, request.user, "delete", stage)
+            record(journey_map, access, "delete", stage)
     if not deleted:
         stage = journey_map.stages.filter(pk=stage.pk).first()
         if stage is None:
-            return _gone(request, membership, journey_map, STAGE_GONE)
+            return _gone(request, access, journey_map, STAGE_GONE)
         # Changed since the question was asked: ask again, with what it says now.
         return _stage_confirm(
-            request, membership, journey_map, stage, changed=True, status=409
+            request, access, journey_map, stage, changed=True, status=409
         )
     if not request.htmx:
         messages.success(request, _("Stage %(title)s deleted.") % {"title": stage})
         return redirect(journey_map)
-    return _grid(request, membership, journey_map, evidence=True)
+    return _grid(request, access, journey_map, evidence=True)
 
 
-def _stage_confirm(request, membership, journey_map, stage, changed=False, status=200):
+def _stage_confirm(request, access, journey_map, stage, changed=False, status=200):
     consequences = _stage_consequences(stage)
     ctx = _ctx(
-        membership,
+        access,
         journey_map,
         stage=stage,
         consequences=consequences,
@@ -477,21 +466,20 @@ def _stage_confirm(request, membership, journey_map, stage, changed=False, statu
     if not request.htmx:
         return render(request, "confirm_delete.html", ctx, status=status)
     response = render(request, "maps/structure/stage.html#confirm", ctx, status=status)
-    response["HX-Retarget"] = f"#stage-body-{stage.pk}"
-    response["HX-Reswap"] = "outerHTML"
+    reswap(retarget(response, f"#stage-body-{stage.pk}"), "outerHTML")
     return response
 
 
 # ---- Lanes -------------------------------------------------------------------
 
 
-def _lane_body(request, membership, journey_map, lane, *, status=200):
-    ctx = _ctx(membership, journey_map, lane=lane)
+def _lane_body(request, access, journey_map, lane, *, status=200):
+    ctx = _ctx(access, journey_map, lane=lane)
     return render(request, "maps/structure/lane.html#body", ctx, status=status)
 
 
-def _lane_form(request, membership, journey_map, lane, form, *, status=200):
-    ctx = _ctx(membership, journey_map, lane=lane, lane_form=form)
+def _lane_form(request, access, journey_map, lane, form, *, status=200):
+    ctx = _ctx(access, journey_map, lane=lane, lane_form=form)
     template = "maps/structure/lane.html#form"
     if not request.htmx:
         template = "maps/structure/lane_page.html"
@@ -505,15 +493,15 @@ def _lane_order(lanes, visible_ids: list) -> list:
 
 
 @require_POST
-@login_required
 def lane_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     form = LaneAddForm(request.POST)
     if not form.is_valid():
         if not request.htmx:
             notice = " ".join(e for errors in form.errors.values() for e in errors)
             return _back(request, journey_map, notice)
-        return _grid(request, membership, journey_map, status=422, lane_form=form)
+        return _grid(request, access, journey_map, status=422, lane_form=form)
     with transaction.atomic():
         _lock(journey_map)
         last = journey_map.lanes.order_by("-position").first()
@@ -523,34 +511,37 @@ def lane_add(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             position=0 if last is None else last.position + 1,
         )
-        record(journey_map, request.user, "create", lane)
+        record(journey_map, access, "create", lane)
     if not request.htmx:
         return redirect(journey_map)
-    return _grid(request, membership, journey_map)
+    return _grid(request, access, journey_map)
 
 
 @require_safe
-@login_required
 def lane_detail(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
-    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, False)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
+    lane = get_lane(journey_map, lane_id)
     if lane is None:
-        return _gone(request, membership, journey_map, LANE_GONE)
+        return _gone(request, access, journey_map, LANE_GONE)
     if not request.htmx:
         return redirect(journey_map)
-    return _lane_body(request, membership, journey_map, lane)
+    return _lane_body(request, access, journey_map, lane)
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def lane_edit(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
-    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    lane = get_lane(journey_map, lane_id)
     if lane is None:
-        return _gone(request, membership, journey_map, LANE_GONE)
+        return _gone(request, access, journey_map, LANE_GONE)
     if request.method != "POST":
         form = LaneForm(initial={"title": lane.title, "version": lane.version})
-        return _lane_form(request, membership, journey_map, lane, form)
+        return _lane_form(request, access, journey_map, lane, form)
     form = LaneForm(request.POST)
     if not form.is_valid():
-        return _lane_form(request, membership, journey_map, lane, form, status=422)
+        return _lane_form(request, access, journey_map, lane, form, status=422)
     title = form.cleaned_data["title"]
     with transaction.atomic():
         before = lane.title
@@ -561,11 +552,11 @@ def lane_edit(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRespo
             lane.title, lane.version = title, form.cleaned_data["version"] + 1
             if before != title:
                 renamed = change("title", before, title)
-                record(journey_map, request.user, "update", lane, changes=[renamed])
+                record(journey_map, access, "update", lane, changes=[renamed])
     if not saved:
         current = journey_map.lanes.filter(pk=lane.pk).first()
         if current is None:
-            return _gone(request, membership, journey_map, LANE_GONE)
+            return _gone(request, access, journey_map, LANE_GONE)
         return conflict_response(
             request,
             target_id=f"lane-body-{lane.pk}",
@@ -577,16 +568,17 @@ def lane_edit(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRespo
         )
     if not request.htmx:
         return redirect(journey_map)
-    return _lane_body(request, membership, journey_map, lane)
+    return _lane_body(request, access, journey_map, lane)
 
 
 @require_POST
-@login_required
 def lane_move(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
     """One visible place up or down (buttons, Alt+↑/↓); hidden lanes stay put."""
-    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    lane = get_lane(journey_map, lane_id)
     if lane is None:
-        return _gone(request, membership, journey_map, LANE_GONE)
+        return _gone(request, access, journey_map, LANE_GONE)
     form = DirectionForm(request.POST)
     if form.is_valid() and not lane.hidden:
         with transaction.atomic():
@@ -602,17 +594,17 @@ def lane_move(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRespo
                 by_id = {x.pk: x for x in lanes}
                 after = _titles(by_id[pk] for pk in ids)
                 order = change("order", _titles(lanes), after)
-                record(journey_map, request.user, "reorder", lane, changes=[order])
+                record(journey_map, access, "reorder", lane, changes=[order])
     if not request.htmx:
         return redirect(journey_map)
-    return _grid(request, membership, journey_map)
+    return _grid(request, access, journey_map)
 
 
 @require_POST
-@login_required
 def lane_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     """The visible lanes in a new order (dragged): order=id,id,..."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
     form = OrderForm(request.POST)
     ok = False
     if form.is_valid():
@@ -629,18 +621,20 @@ def lane_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 after = _titles(by_id[pk] for pk in ids)
                 if after != _titles(lanes):
                     order = change("order", _titles(lanes), after)
-                    record(journey_map, request.user, "reorder", None, changes=[order])
+                    record(journey_map, access, "reorder", None, changes=[order])
     if not request.htmx:
         return _back(request, journey_map, "" if ok else str(STALE_ORDER))
     if not ok:
-        return _grid(request, membership, journey_map, status=409, notice=STALE_ORDER)
-    return _grid(request, membership, journey_map)
+        return _grid(request, access, journey_map, status=409, notice=STALE_ORDER)
+    return _grid(request, access, journey_map)
 
 
 def _lane_visibility(request, org_slug, map_id, lane_id, hidden: bool):
-    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    lane = get_lane(journey_map, lane_id)
     if lane is None:
-        return _gone(request, membership, journey_map, LANE_GONE)
+        return _gone(request, access, journey_map, LANE_GONE)
     with transaction.atomic():
         # Layout, not content: no version bump, so it never clashes with a rename.
         changed = journey_map.lanes.filter(pk=lane.pk, hidden=not hidden).update(
@@ -648,20 +642,18 @@ def _lane_visibility(request, org_slug, map_id, lane_id, hidden: bool):
         )
         if changed:
             verb = "hide" if hidden else "show"
-            record(journey_map, request.user, verb, lane)
+            record(journey_map, access, verb, lane)
     if not request.htmx:
         return redirect(journey_map)
-    return _grid(request, membership, journey_map)
+    return _grid(request, access, journey_map)
 
 
 @require_POST
-@login_required
 def lane_hide(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
     return _lane_visibility(request, org_slug, map_id, lane_id, hidden=True)
 
 
 @require_POST
-@login_required
 def lane_show(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
     return _lane_visibility(request, org_slug, map_id, lane_id, hidden=False)
 
@@ -682,9 +674,9 @@ def _lane_consequences(lane) -> list[str]:
     ]
 
 
-def _lane_confirm(request, membership, journey_map, lane, changed=False, status=200):
+def _lane_confirm(request, access, journey_map, lane, changed=False, status=200):
     ctx = _ctx(
-        membership,
+        access,
         journey_map,
         lane=lane,
         consequences=_lane_consequences(lane),
@@ -695,35 +687,36 @@ def _lane_confirm(request, membership, journey_map, lane, changed=False, status=
     if not request.htmx:
         return render(request, "confirm_delete.html", ctx, status=status)
     response = render(request, "maps/structure/lane.html#confirm", ctx, status=status)
-    response["HX-Retarget"] = f"#lane-body-{lane.pk}"
-    response["HX-Reswap"] = "outerHTML"
+    reswap(retarget(response, f"#lane-body-{lane.pk}"), "outerHTML")
     return response
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def lane_delete(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
-    membership, journey_map, lane = _lane_of(request, org_slug, map_id, lane_id, True)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    lane = get_lane(journey_map, lane_id)
     if lane is None:
-        return _gone(request, membership, journey_map, LANE_GONE)
+        return _gone(request, access, journey_map, LANE_GONE)
     if request.method != "POST":
-        return _lane_confirm(request, membership, journey_map, lane)
+        return _lane_confirm(request, access, journey_map, lane)
     version = posted_version(request)
     with transaction.atomic():
         _lock(journey_map)
         deleted = versioned_delete(journey_map.lanes.all(), lane.pk, version)
         if deleted:
-            record(journey_map, request.user, "delete", lane)
+            record(journey_map, access, "delete", lane)
     if not deleted:
         lane = journey_map.lanes.filter(pk=lane.pk).first()
         if lane is None:
-            return _gone(request, membership, journey_map, LANE_GONE)
+            return _gone(request, access, journey_map, LANE_GONE)
         return _lane_confirm(
-            request, membership, journey_map, lane, changed=True, status=409
+            request, access, journey_map, lane, changed=True, status=409
         )
     if not request.htmx:
         messages.success(request, _("Lane %(title)s deleted.") % {"title": lane})
         return redirect(journey_map)
-    return _grid(request, membership, journey_map, evidence=True)
+    return _grid(request, access, journey_map, evidence=True)
 
 
 # ---- The map's settings ------------------------------------------------------
@@ -740,10 +733,11 @@ def _settings_changes(journey_map, personas, data) -> list[dict]:
     return changes
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id, True)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    org = access.organisation
     personas = list(journey_map.personas.all())
     initial = {name: getattr(journey_map, name) for name in MapSettingsForm.FIELDS}
     initial.update(personas=personas, version=journey_map.version)
@@ -765,7 +759,7 @@ def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 for name, value in values.items():
                     setattr(journey_map, name, value)
                 if changes:
-                    record(journey_map, request.user, "update", changes=changes)
+                    record(journey_map, access, "update", changes=changes)
         if saved:
             messages.success(request, _("Map settings saved."))
             return redirect(journey_map)
@@ -778,7 +772,7 @@ def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         # Sending the form again overwrites: it now carries the current version.
         form.data = form.data.copy()
         form.data["version"] = current.version
-    ctx = _ctx(membership, journey_map, form=form, clashes=clash_rows)
+    ctx = _ctx(access, journey_map, form=form, clashes=clash_rows)
     status = 200
     if clash_rows is not None:
         status = 409

@@ -14,7 +14,6 @@ import datetime
 import io
 from collections.abc import Iterable
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -23,8 +22,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from journeymap.access import READ, get_membership
-from maps.access import get_map_for_member
+from journeymap.access import get_access
+from maps.access import (
+    get_map,
+)
 from maps.actions.views import BoardFilterForm, board_actions, is_overdue, members_of
 from maps.files.names import as_attachment, download_name
 from maps.models import Card, JourneyMap, LaneKind
@@ -105,11 +106,10 @@ def _person(user) -> str:
 
 
 @require_safe
-@login_required
 def action_board_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The actions the board shows for the same filters, in the same order."""
-    membership = get_membership(request, org_slug, READ)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    org = access.organisation
     maps = list(
         JourneyMap.objects.filter(organisation=org)
         .order_by("title")
@@ -159,10 +159,10 @@ def _online(value: bool | None) -> str:
 
 
 @require_safe
-@login_required
 def map_touchpoints_csv(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     """Every card of the map's touchpoint lanes (hidden ones too), stage by stage."""
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     cards = (
         Card.objects.filter(map=journey_map, lane__kind=LaneKind.TOUCHPOINTS)
         .select_related("stage", "lane")

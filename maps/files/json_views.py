@@ -6,7 +6,6 @@ file and say how it went.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from journeymap.access import WRITE, get_membership
-from maps.access import get_map_for_member
+from journeymap.access import Can, get_access
+from maps.access import (
+    get_map,
+)
 from maps.files.json_format import (
     ImportRejected,
     dumps,
@@ -39,9 +40,9 @@ class MapImportForm(forms.Form):
 
 
 @require_safe
-@login_required
 def map_export_json(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    _membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     response = HttpResponse(
         dumps(export_map(journey_map)), content_type="application/json; charset=utf-8"
     )
@@ -50,10 +51,9 @@ def map_export_json(request: HttpRequest, org_slug: str, map_id) -> HttpResponse
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
 def map_import(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, WRITE)
-    org = membership.organisation
+    access = get_access(request, org_slug, Can.EDIT)
+    org = access.organisation
     if request.method == "POST":
         form = MapImportForm(request.POST, request.FILES)
     else:
@@ -83,9 +83,9 @@ def map_import(request: HttpRequest, org_slug: str) -> HttpResponse:
                 messages.warning(request, _summary(result.warnings, WARNINGS_SHOWN))
             return redirect(journey_map)
     ctx = {
-        "membership": membership,
+        "access": access,
         "org": org,
-        "can_edit": membership.can_edit,
+        "can_edit": access.can_edit,
         "form": form,
         "errors": errors[:ERRORS_SHOWN],
         "n_more": max(0, len(errors) - ERRORS_SHOWN),

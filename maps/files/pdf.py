@@ -26,7 +26,6 @@ from functools import cache
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.db.models import Count, Prefetch, Sum
@@ -39,7 +38,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from maps.access import get_map_for_member
+from journeymap.access import get_access
+from maps.access import (
+    get_map,
+)
 from maps.canvas.grid import canvas_context
 from maps.files import pdf_render
 from maps.files.names import as_attachment, download_name
@@ -480,18 +482,18 @@ def _lanes(journey_map) -> list:
 
 
 @require_safe
-@login_required
 def map_download(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
     form = PdfOptionsForm.for_request(request, _lanes(journey_map))
     form.is_valid()
     return render(
         request,
         "maps/download.html",
         {
-            "org": membership.organisation,
-            "membership": membership,
-            "can_edit": membership.can_edit,
+            "org": access.organisation,
+            "access": access,
+            "can_edit": access.can_edit,
             "map": journey_map,
             "form": form,
         },
@@ -499,15 +501,15 @@ def map_download(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
 
 
 @require_safe
-@login_required
 def map_pdf(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    membership, journey_map = get_map_for_member(request, org_slug, map_id)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
+    org = access.organisation
     form = PdfOptionsForm.for_request(request, _lanes(journey_map))
     ctx = {
         "org": org,
-        "membership": membership,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "can_edit": access.can_edit,
         "map": journey_map,
         "form": form,
     }

@@ -5,6 +5,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from maps.activity import change
 from maps.demo import seed_maps
 from maps.models import JourneyMap, Stage, record
 from research.demo import seed_research
@@ -27,8 +28,9 @@ def test_open_the_history_beside_the_canvas_and_filter_it(
     seed_maps(org, alice)
     podiatrist = JourneyMap.objects.get(title="Bezoek aan de podotherapeut")
     stage = Stage.objects.get(map=podiatrist, title="Consult")
-    record(podiatrist, dave, "update", stage, "Titel: Consult", "Titel: Het consult")
-    record(podiatrist, dave, "create", stage, after="<b>Nacontrole</b>")
+    renamed = change("title", "Consult", "Het consult")
+    record(podiatrist, dave, "update", stage, changes=[renamed])
+    record(podiatrist, dave, "create", stage, label="<b>Nacontrole</b>")
 
     page = new_context(alice).new_page()
     page.goto(podiatrist.get_absolute_url())
@@ -39,7 +41,7 @@ def test_open_the_history_beside_the_canvas_and_filter_it(
     expect(page.get_by_role("heading", name="History", exact=True)).to_be_focused()
     expect(button).to_have_attribute("aria-expanded", "true")
     expect(panel.locator(".history-entry").first).to_contain_text("dave")
-    expect(panel).to_contain_text("renamed stage")
+    expect(panel).to_contain_text("dave renamed the stage “Consult” to “Het consult”")
     expect(panel).to_contain_text("<b>Nacontrole</b>")  # shown as text
     expect(panel).to_contain_text("Someone who has left")
     assert page.url.endswith(f"/maps/{podiatrist.pk}/")  # still on the canvas
@@ -47,16 +49,16 @@ def test_open_the_history_beside_the_canvas_and_filter_it(
 
     panel.get_by_label("Who").select_option(label="dave")
     expect(panel.locator(".history-entry")).to_have_count(2)
-    expect(panel).not_to_contain_text("set emotion")
+    expect(panel).not_to_contain_text("set the feeling")
     _shot(page, "history-filtered")
 
     panel.get_by_role("link", name="Show everything").click()
-    expect(panel).to_contain_text("set emotion")
+    expect(panel).to_contain_text("set the feeling")
     panel.get_by_role("link", name="Last 24 hours").click()
     expect(panel.get_by_role("link", name="Last 24 hours")).to_have_attribute(
         "aria-current", "true"
     )
-    expect(panel).to_contain_text("renamed stage")
+    expect(panel).to_contain_text("renamed the stage")
     expect(panel).not_to_contain_text("created the map")
 
     page.keyboard.press("Escape")
