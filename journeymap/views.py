@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from journeymap.access import OWN, READ, get_member_for_owner, get_membership
+from journeymap.access import Access, Can, get_access, get_member
 from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SignupForm
 from journeymap.models import (
     Invitation,
@@ -110,15 +110,14 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@login_required
 def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, READ)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    org = access.organisation
     counts = dict(
         org.memberships.values_list("role").annotate(n=Count("id")).order_by()
     )
     ctx = {
-        "membership": membership,
+        "access": access,
         "org": org,
         "member_count": sum(counts.values()),
         "pending_invitations": org.invitations.pending().count(),
@@ -126,32 +125,31 @@ def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "journeymap/org_home.html", ctx)
 
 
-@login_required
 def org_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, OWN)
-    org = membership.organisation
+    access = get_access(request, org_slug, need=Can.MANAGE)
+    org = access.organisation
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Organisation renamed."))
         return redirect("org_settings", org.slug)
-    ctx = {"membership": membership, "org": org, "form": form}
+    ctx = {"access": access, "org": org, "form": form}
     return render(request, "journeymap/org_settings.html", ctx)
 
 
-def _members_context(membership: Membership, invite_form=None) -> dict:
-    org = membership.organisation
+def _members_context(access: Access, invite_form=None) -> dict:
+    org = access.organisation
     members = list(org.memberships.select_related("user").order_by("user__username"))
     owner_count = sum(1 for m in members if m.role == Role.OWNER)
     for m in members:
         m.is_sole_owner = m.role == Role.OWNER and owner_count == 1
     return {
-        "membership": membership,
+        "access": access,
         "org": org,
         "members": members,
         "roles": Role.choices,
         "invitations": org.invitations.pending().select_related("invited_by")
-        if membership.is_owner
+        if access.can_manage
         else [],
         "invite_form": invite_form or InviteForm(organisation=org),
         "invitation_days": settings.INVITATION_VALID_DAYS,
@@ -159,10 +157,9 @@ def _members_context(membership: Membership, invite_form=None) -> dict:
 
 
 @require_safe
-@login_required
 def members(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, READ)
-    return render(request, "journeymap/members.html", _members_context(membership))
+    access = get_access(request, org_slug)
+    return render(request, "journeymap/members.html", _members_context(access))
 
 
 def _send_invitation(request: HttpRequest, invitation: Invitation, token: str) -> None:
@@ -170,12 +167,12 @@ def _send_invitation(request: HttpRequest, invitation: Invitation, token: str) -
     ctx = {
         "invitation": invitation,
         "link": link,
-        "inviter": request.user,
+        "inviter": invitation.invited_by,
         "site_name": settings.SITE_NAME,
         "days": settings.INVITATION_VALID_DAYS,
     }
     subject = _("%(name)s invites you to %(org)s on %(site)s") % {
-        "name": request.user.get_username(),
+        "name": invitation.invited_by.get_username(),
         "org": invitation.organisation.name,
         "site": settings.SITE_NAME,
     }
@@ -184,16 +181,15 @@ def _send_invitation(request: HttpRequest, invitation: Invitation, token: str) -
 
 
 @require_POST
-@login_required
 def member_invite(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, OWN)
-    org = membership.organisation
+    access = get_access(request, org_slug, need=Can.MANAGE)
+    org = access.organisation
     form = InviteForm(request.POST, organisation=org)
     if not form.is_valid():
-        ctx = _members_context(membership, invite_form=form)
+        ctx = _members_context(access, invite_form=form)
         return render(request, "journeymap/members.html", ctx, status=400)
     invitation, token = invitation_create(
-        org, form.cleaned_data["email"], form.cleaned_data["role"], request.user
+        org, form.cleaned_data["email"], form.cleaned_data["role"], access.user
     )
     _send_invitation(request, invitation, token)
     messages.success(
@@ -202,31 +198,32 @@ def member_invite(request: HttpRequest, org_slug: str) -> HttpResponse:
     return redirect("members", org.slug)
 
 
-def _get_invitation_for_owner(request, org_slug, invitation_id):
-    membership = get_membership(request, org_slug, OWN)
+def _get_pending_invitation(request, access: Access, invitation_id):
+    """The open invitation, or None with a message (it was used or withdrawn)."""
+    access.require(Can.MANAGE)
     invitation = (
         Invitation.objects.pending()
-        .filter(pk=invitation_id, organisation=membership.organisation)
+        .filter(pk=invitation_id, organisation=access.organisation)
         .first()
     )
     if invitation is None:
         messages.error(request, _("That invitation was already used or withdrawn."))
-    return membership, invitation
+    return invitation
 
 
 @require_POST
-@login_required
 def invitation_resend(
     request: HttpRequest, org_slug: str, invitation_id
 ) -> HttpResponse:
-    membership, old = _get_invitation_for_owner(request, org_slug, invitation_id)
+    access = get_access(request, org_slug, need=Can.MANAGE)
+    old = _get_pending_invitation(request, access, invitation_id)
     if old is not None:
         # Only the token's hash is stored, so "resend" means a fresh link; the
         # old one stops working.
         with transaction.atomic():
             old.delete()
             invitation, token = invitation_create(
-                membership.organisation, old.email, old.role, request.user
+                access.organisation, old.email, old.role, access.user
             )
         _send_invitation(request, invitation, token)
         messages.success(
@@ -236,13 +233,11 @@ def invitation_resend(
 
 
 @require_POST
-@login_required
 def invitation_revoke(
     request: HttpRequest, org_slug: str, invitation_id
 ) -> HttpResponse:
-    _membership, invitation = _get_invitation_for_owner(
-        request, org_slug, invitation_id
-    )
+    access = get_access(request, org_slug, need=Can.MANAGE)
+    invitation = _get_pending_invitation(request, access, invitation_id)
     if invitation is not None:
         invitation.delete()
         messages.success(
@@ -253,9 +248,9 @@ def invitation_revoke(
 
 
 @require_POST
-@login_required
 def member_role(request: HttpRequest, org_slug: str, membership_id) -> HttpResponse:
-    me, target = get_member_for_owner(request, org_slug, membership_id)
+    access = get_access(request, org_slug, need=Can.MANAGE)
+    target = get_member(access, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles in the list."))
@@ -265,7 +260,7 @@ def member_role(request: HttpRequest, org_slug: str, membership_id) -> HttpRespo
             # leave the organisation without one.
             list(
                 Membership.objects.select_for_update().filter(
-                    organisation=me.organisation, role=Role.OWNER
+                    organisation=access.organisation, role=Role.OWNER
                 )
             )
             if is_last_owner(target):
@@ -285,7 +280,7 @@ def member_role(request: HttpRequest, org_slug: str, membership_id) -> HttpRespo
                         "role": target.get_role_display().lower(),
                     },
                 )
-    if target.pk == me.pk and target.role != Role.OWNER:
+    if target.pk == access.membership.pk and target.role != Role.OWNER:
         return redirect("org_home", org_slug)
     return redirect("members", org_slug)
 
@@ -311,42 +306,42 @@ def _remove_member(request: HttpRequest, target: Membership) -> bool:
     return True
 
 
-@login_required
 def member_remove(request: HttpRequest, org_slug: str, membership_id) -> HttpResponse:
-    me, target = get_member_for_owner(request, org_slug, membership_id)
-    if target.pk == me.pk:
+    access = get_access(request, org_slug, need=Can.MANAGE)
+    target = get_member(access, membership_id)
+    if target.pk == access.membership.pk:
         return redirect("org_leave", org_slug)
     if request.method == "POST":
         if _remove_member(request, target):
             messages.success(
                 request,
                 _("%(name)s no longer has access to %(org)s.")
-                % {"name": target.user.get_username(), "org": me.organisation.name},
+                % {"name": target.user.get_username(), "org": access.organisation.name},
             )
         return redirect("members", org_slug)
     ctx = {
-        "membership": me,
-        "org": me.organisation,
+        "access": access,
+        "org": access.organisation,
         "target": target,
         "last_owner": is_last_owner(target),
     }
     return render(request, "journeymap/member_remove.html", ctx)
 
 
-@login_required
 def org_leave(request: HttpRequest, org_slug: str) -> HttpResponse:
-    me = get_membership(request, org_slug, READ)
+    access = get_access(request, org_slug)
+    me = access.membership
     if request.method == "POST":
         if _remove_member(request, me):
             request.session.pop("org", None)
             messages.success(
-                request, _("You left %(org)s.") % {"org": me.organisation.name}
+                request, _("You left %(org)s.") % {"org": access.organisation.name}
             )
             return redirect("home")
         return redirect("members", org_slug)
     ctx = {
-        "membership": me,
-        "org": me.organisation,
+        "access": access,
+        "org": access.organisation,
         "target": me,
         "last_owner": is_last_owner(me),
     }

@@ -1,13 +1,11 @@
 """
-The access chokepoint for research: one helper per object kind, each built on
-`journeymap.access.get_membership`. Outsiders and missing objects get 404,
-members whose role is too low for a write get 403.
+The access chokepoint for research: one lookup per object kind, each taking
+the request's Access (`journeymap.access.get_access`) and built on
+`journeymap.access.get_object`. Missing objects and other organisations'
+objects get 404; an access without `need` gets 403.
 """
 
-from django.http import HttpRequest
-
-from journeymap.access import get_object_for_member
-from journeymap.models import Membership
+from journeymap.access import Access, Can, get_object
 from research.models import (
     DMU,
     DecisionCriterion,
@@ -20,70 +18,40 @@ from research.models import (
 )
 
 
-def get_persona_for_member(
-    request: HttpRequest, org_slug: str, persona_id, write: bool = False
-) -> tuple[Membership, Persona]:
-    return get_object_for_member(
-        request, org_slug, Persona.objects.all(), persona_id, write, "organisation"
-    )
+def get_persona(access: Access, persona_id, need: str = Can.READ) -> Persona:
+    return get_object(access, Persona.objects.all(), persona_id, need)
 
 
-def get_criterion_for_member(
-    request: HttpRequest, org_slug: str, criterion_id, write: bool = False
-) -> tuple[Membership, DecisionCriterion]:
+def get_criterion(
+    access: Access, criterion_id, need: str = Can.READ
+) -> DecisionCriterion:
     qs = DecisionCriterion.objects.select_related("persona")
-    return get_object_for_member(
-        request, org_slug, qs, criterion_id, write, "persona__organisation"
-    )
+    return get_object(access, qs, criterion_id, need, "persona__organisation")
 
 
-def get_entry_for_member(
-    request: HttpRequest, org_slug: str, entry_id, write: bool = False
-) -> tuple[Membership, EmpathyEntry]:
+def get_entry(access: Access, entry_id, need: str = Can.READ) -> EmpathyEntry:
     qs = EmpathyEntry.objects.select_related("persona")
-    return get_object_for_member(
-        request, org_slug, qs, entry_id, write, "persona__organisation"
-    )
+    return get_object(access, qs, entry_id, need, "persona__organisation")
 
 
-def get_dmu_for_member(
-    request: HttpRequest, org_slug: str, dmu_id, write: bool = False
-) -> tuple[Membership, DMU]:
-    return get_object_for_member(
-        request, org_slug, DMU.objects.all(), dmu_id, write, "organisation"
-    )
+def get_dmu(access: Access, dmu_id, need: str = Can.READ) -> DMU:
+    return get_object(access, DMU.objects.all(), dmu_id, need)
 
 
-def get_dmu_member_for_member(
-    request: HttpRequest, org_slug: str, dmu_member_id, write: bool = False
-) -> tuple[Membership, DMUMember]:
+def get_dmu_member(access: Access, dmu_member_id, need: str = Can.READ) -> DMUMember:
     qs = DMUMember.objects.select_related("dmu", "persona")
-    return get_object_for_member(
-        request, org_slug, qs, dmu_member_id, write, "dmu__organisation"
-    )
+    return get_object(access, qs, dmu_member_id, need, "dmu__organisation")
 
 
-def get_question_for_member(
-    request: HttpRequest, org_slug: str, question_id, write: bool = False
-) -> tuple[Membership, ResearchQuestion]:
+def get_question(access: Access, question_id, need: str = Can.READ) -> ResearchQuestion:
     qs = ResearchQuestion.objects.select_related("persona", "dmu")
-    return get_object_for_member(
-        request, org_slug, qs, question_id, write, "organisation"
-    )
+    return get_object(access, qs, question_id, need)
 
 
-def get_study_for_member(
-    request: HttpRequest, org_slug: str, study_id, write: bool = False
-) -> tuple[Membership, Study]:
-    return get_object_for_member(
-        request, org_slug, Study.objects.all(), study_id, write, "organisation"
-    )
+def get_study(access: Access, study_id, need: str = Can.READ) -> Study:
+    return get_object(access, Study.objects.all(), study_id, need)
 
 
-def get_finding_for_member(
-    request: HttpRequest, org_slug: str, finding_id, write: bool = False
-) -> tuple[Membership, Finding]:
+def get_finding(access: Access, finding_id, need: str = Can.READ) -> Finding:
     qs = Finding.objects.select_related("study")
-    return get_object_for_member(
-        request, org_slug, qs, finding_id, write, "study__organisation"
-    )
+    return get_object(access, qs, finding_id, need, "study__organisation")

@@ -2,7 +2,6 @@
 findings each role cites."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from journeymap.access import READ, WRITE, get_membership
-from research.access import get_dmu_for_member, get_dmu_member_for_member
+from journeymap.access import Can, get_access
+from research.access import get_dmu, get_dmu_member
 from research.evidence import evidence_share, evidence_view
 from research.forms import DMUForm, DMUMemberForm
 from research.models import DMU, DMU_ROLE_HELP, DMUMember, DMURole
@@ -26,34 +25,32 @@ from research.pages import (
 
 
 @require_GET
-@login_required
 def dmu_list(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, READ)
-    dmus = membership.organisation.dmus.order_by("name").annotate(
+    access = get_access(request, org_slug)
+    dmus = access.organisation.dmus.order_by("name").annotate(
         n_members=Count("members", distinct=True),
         n_validated=Count(
             "members", distinct=True, filter=Q(members__findings__isnull=False)
         ),
     )
-    return render(request, "research/dmu_list.html", _ctx(membership, dmus=dmus))
+    return render(request, "research/dmu_list.html", _ctx(access, dmus=dmus))
 
 
-@login_required
 def dmu_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, WRITE)
+    access = get_access(request, org_slug, need=Can.EDIT)
     form = DMUForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         dmu = form.save(commit=False)
-        dmu.organisation = membership.organisation
+        dmu.organisation = access.organisation
         dmu.save()
         messages.success(request, _("DMU created. Now add who plays which role in it."))
         return redirect(dmu)
-    return render(request, "research/dmu_form.html", _ctx(membership, form=form))
+    return render(request, "research/dmu_form.html", _ctx(access, form=form))
 
 
-@login_required
 def dmu_edit(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
-    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id, write=True)
+    access = get_access(request, org_slug)
+    dmu = get_dmu(access, dmu_id, Can.EDIT)
     form = DMUForm(request.POST or None, instance=dmu)
     clash_rows = None
     if request.method == "POST" and form.is_valid():
@@ -65,15 +62,15 @@ def dmu_edit(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
         if not DMU.objects.filter(pk=dmu.pk).exists():
             messages.error(request, _("Someone else deleted this DMU."))
             return redirect("dmu_list", org_slug)
-    ctx = _ctx(membership, form=form, dmu=dmu, clashes=clash_rows)
+    ctx = _ctx(access, form=form, dmu=dmu, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/dmu_form.html", ctx, status=status)
 
 
 @require_GET
-@login_required
 def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
-    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id)
+    access = get_access(request, org_slug)
+    dmu = get_dmu(access, dmu_id)
     members = list(
         dmu.members.select_related("persona").prefetch_related(_findings_with_study)
     )
@@ -92,19 +89,19 @@ def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
             }
         )
     ctx = _ctx(
-        membership,
+        access,
         dmu=dmu,
         roles=roles,
         share=evidence_share(dmu.members.all()),
-        member_form=DMUMemberForm(organisation=membership.organisation),
+        member_form=DMUMemberForm(organisation=access.organisation),
         questions=dmu.questions.all(),
     )
     return render(request, "research/dmu_detail.html", ctx)
 
 
-@login_required
 def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
-    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id, write=True)
+    access = get_access(request, org_slug)
+    dmu = get_dmu(access, dmu_id, Can.EDIT)
     if request.method == "POST":
         dmu.delete()
         messages.success(request, _("DMU %(name)s deleted.") % {"name": dmu.name})
@@ -130,7 +127,7 @@ def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
         )
     return _confirm_delete(
         request,
-        membership,
+        access,
         title=_("Delete DMU %(name)s?") % {"name": dmu.name},
         consequences=consequences,
         cancel_url=dmu.get_absolute_url(),
@@ -138,10 +135,10 @@ def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
 
 
 @require_POST
-@login_required
 def dmu_member_add(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
-    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id, write=True)
-    form = DMUMemberForm(request.POST, organisation=membership.organisation)
+    access = get_access(request, org_slug)
+    dmu = get_dmu(access, dmu_id, Can.EDIT)
+    form = DMUMemberForm(request.POST, organisation=access.organisation)
     if form.is_valid():
         member = form.save(commit=False)
         member.dmu = dmu
@@ -152,17 +149,15 @@ def dmu_member_add(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
             % {"role": member.role_label},
         )
         return redirect(dmu)
-    ctx = _ctx(membership, form=form, dmu=dmu)
+    ctx = _ctx(access, form=form, dmu=dmu)
     return render(request, "research/dmu_member_form.html", ctx, status=422)
 
 
-@login_required
 def dmu_member_edit(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpResponse:
-    membership, member = get_dmu_member_for_member(
-        request, org_slug, dmu_member_id, write=True
-    )
+    access = get_access(request, org_slug)
+    member = get_dmu_member(access, dmu_member_id, Can.EDIT)
     form = DMUMemberForm(
-        request.POST or None, instance=member, organisation=membership.organisation
+        request.POST or None, instance=member, organisation=access.organisation
     )
     clash_rows = None
     if request.method == "POST" and form.is_valid():
@@ -174,18 +169,16 @@ def dmu_member_edit(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpR
         if not DMUMember.objects.filter(pk=member.pk).exists():
             messages.error(request, _("Someone else removed this role."))
             return redirect(member.dmu)
-    ctx = _ctx(membership, form=form, dmu=member.dmu, member=member, clashes=clash_rows)
+    ctx = _ctx(access, form=form, dmu=member.dmu, member=member, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/dmu_member_form.html", ctx, status=status)
 
 
-@login_required
 def dmu_member_delete(
     request: HttpRequest, org_slug: str, dmu_member_id
 ) -> HttpResponse:
-    membership, member = get_dmu_member_for_member(
-        request, org_slug, dmu_member_id, write=True
-    )
+    access = get_access(request, org_slug)
+    member = get_dmu_member(access, dmu_member_id, Can.EDIT)
     if request.method == "POST":
         member.delete()
         messages.success(request, _("Role removed."))
@@ -193,7 +186,7 @@ def dmu_member_delete(
     consequences = [_("The persona and the findings stay; only this role goes.")]
     return _confirm_delete(
         request,
-        membership,
+        access,
         title=_("Remove %(role)s from %(dmu)s?")
         % {"role": member.role_label, "dmu": member.dmu.name},
         consequences=consequences,
@@ -202,47 +195,47 @@ def dmu_member_delete(
 
 
 @require_GET
-@login_required
 def dmu_member_card(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpResponse:
-    membership, member = get_dmu_member_for_member(request, org_slug, dmu_member_id)
+    access = get_access(request, org_slug)
+    member = get_dmu_member(access, dmu_member_id)
     if not request.htmx:
         return redirect(member.dmu)
-    return _dmu_member_card(request, membership, member)
+    return _dmu_member_card(request, access, member)
 
 
-def _dmu_member_card(request, membership, member):
+def _dmu_member_card(request, access, member):
     member = (
         DMUMember.objects.select_related("dmu", "persona")
         .prefetch_related(_findings_with_study)
         .get(pk=member.pk)
     )
-    ctx = _ctx(membership, member=member, dmu=member.dmu)
+    ctx = _ctx(access, member=member, dmu=member.dmu)
     return render(request, "research/dmu_detail.html#member", ctx)
 
 
-@login_required
 def dmu_member_evidence(
     request: HttpRequest, org_slug: str, dmu_member_id
 ) -> HttpResponse:
-    membership, member = get_dmu_member_for_member(
-        request, org_slug, dmu_member_id, write=request.method == "POST"
+    access = get_access(request, org_slug)
+    member = get_dmu_member(
+        access, dmu_member_id, Can.EDIT if request.method == "POST" else Can.READ
     )
     return evidence_view(
         request,
-        membership,
+        access,
         member,
         queryset=DMUMember.objects.all(),
         target_id=f"dmu-member-{member.pk}",
         action_url=reverse("dmu_member_evidence", args=[org_slug, member.pk]),
         card_url=reverse("dmu_member_card", args=[org_slug, member.pk]),
         back_url=member.dmu.get_absolute_url(),
-        render_card=lambda: _dmu_member_card(request, membership, member),
+        render_card=lambda: _dmu_member_card(request, access, member),
     )
 
 
 @require_GET
-@login_required
 def dmu_share(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
-    membership, dmu = get_dmu_for_member(request, org_slug, dmu_id)
-    ctx = _ctx(membership, dmu=dmu, share=evidence_share(dmu.members.all()))
+    access = get_access(request, org_slug)
+    dmu = get_dmu(access, dmu_id)
+    ctx = _ctx(access, dmu=dmu, share=evidence_share(dmu.members.all()))
     return render(request, "research/dmu_detail.html#share", ctx)

@@ -5,13 +5,13 @@ htmx gets fragments; without htmx every write goes back to the persona page.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
     conflict_response,
@@ -21,20 +21,20 @@ from journeymap.editing import (
     versioned_delete,
     versioned_update,
 )
-from research.access import get_entry_for_member, get_persona_for_member
+from research.access import get_entry, get_persona
 from research.evidence import EVIDENCE_CHANGED, evidence_view
 from research.forms import EntryAddForm, EntryEditForm, MoveForm, ReorderForm
 from research.models import Area, EmpathyEntry
 from research.pages import _area, _ctx, _findings_with_study
 
 
-def _entry_ctx(membership, entry, **extra) -> dict:
-    return _ctx(membership, entry=entry, persona=entry.persona, **extra)
+def _entry_ctx(access, entry, **extra) -> dict:
+    return _ctx(access, entry=entry, persona=entry.persona, **extra)
 
 
 def _area_fragment(
     request,
-    membership,
+    access,
     persona,
     area,
     *,
@@ -47,7 +47,7 @@ def _area_fragment(
         _findings_with_study
     )
     ctx = _ctx(
-        membership,
+        access,
         persona=persona,
         area=_area(Area(area), list(entries)),
         add_form=form,
@@ -59,7 +59,7 @@ def _area_fragment(
     return response
 
 
-def _entry_card(request, membership, entry, status=200):
+def _entry_card(request, access, entry, status=200):
     entry = (
         EmpathyEntry.objects.select_related("persona")
         .prefetch_related(_findings_with_study)
@@ -68,19 +68,19 @@ def _entry_card(request, membership, entry, status=200):
     return render(
         request,
         "research/persona_detail.html#card",
-        _entry_ctx(membership, entry),
+        _entry_ctx(access, entry),
         status=status,
     )
 
 
-def _entry_gone(request, membership, entry) -> HttpResponse:
+def _entry_gone(request, access, entry) -> HttpResponse:
     """The entry was deleted meanwhile: say so, then show the area as it is."""
     return conflict_response(
         request,
         target_id=f"entry-{entry.pk}",
         clashes=[Clash(_("Text"), "", request.POST.get("text", entry.text))],
         keep_url=reverse(
-            "persona_detail", args=[membership.organisation.slug, entry.persona_id]
+            "persona_detail", args=[access.organisation.slug, entry.persona_id]
         ),
         overwrite_url="",
         overwrite_values=[],
@@ -100,52 +100,50 @@ def _next_position(persona, area) -> int:
 
 
 @require_POST
-@login_required
 def entry_add(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    membership, persona = get_persona_for_member(
-        request, org_slug, persona_id, write=True
-    )
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id, Can.EDIT)
     form = EntryAddForm(request.POST)
     if not form.is_valid():
         area = request.POST.get("area")
         if not request.htmx or area not in Area.values:
             messages.error(request, _("Write something, at most 280 characters."))
             return redirect(persona)
-        return _area_fragment(request, membership, persona, area, form=form, status=422)
+        return _area_fragment(request, access, persona, area, form=form, status=422)
     entry = form.save(commit=False)
     entry.persona = persona
     entry.position = _next_position(persona, entry.area)
     entry.save()
     if not request.htmx:
         return redirect(persona)
-    return _area_fragment(request, membership, persona, entry.area, focus_add=True)
+    return _area_fragment(request, access, persona, entry.area, focus_add=True)
 
 
 @require_GET
-@login_required
 def entry_card(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
-    membership, entry = get_entry_for_member(request, org_slug, entry_id)
+    access = get_access(request, org_slug)
+    entry = get_entry(access, entry_id)
     if not request.htmx:
         return redirect(entry.persona)
-    return _entry_card(request, membership, entry)
+    return _entry_card(request, access, entry)
 
 
-@login_required
 def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
+    access = get_access(request, org_slug)
+    entry = get_entry(access, entry_id, Can.EDIT)
     write = request.method == "POST"
-    membership, entry = get_entry_for_member(request, org_slug, entry_id, write=True)
     if not write:
         form = EntryEditForm(
             initial={"text": entry.text, "area": entry.area, "version": entry.version}
         )
-        ctx = _entry_ctx(membership, entry, form=form)
+        ctx = _entry_ctx(access, entry, form=form)
         if request.htmx:
             return render(request, "research/persona_detail.html#card_edit", ctx)
         return render(request, "research/entry_page.html", ctx)
 
     form = EntryEditForm(request.POST)
     if not form.is_valid():
-        ctx = _entry_ctx(membership, entry, form=form)
+        ctx = _entry_ctx(access, entry, form=form)
         partial = "#card_edit" if request.htmx else ""
         template = f"research/persona_detail.html{partial}"
         if not request.htmx:
@@ -162,7 +160,7 @@ def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     if not saved:
         current = EmpathyEntry.objects.filter(pk=entry.pk).first()
         if current is None:
-            return _entry_gone(request, membership, entry)
+            return _entry_gone(request, access, entry)
         rows = [Clash(_("Text"), current.text, values["text"])]
         if new_area != current.area:
             rows.append(
@@ -180,20 +178,20 @@ def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     if not request.htmx:
         return redirect(entry.persona)
     if new_area == old_area:
-        return _entry_card(request, membership, entry)
+        return _entry_card(request, access, entry)
     # Moved: the area it left replaces itself, the area it joined comes out of band.
-    response = _area_fragment(request, membership, entry.persona, old_area)
+    response = _area_fragment(request, access, entry.persona, old_area)
     response["HX-Retarget"] = f"#area-{old_area}"
     response["HX-Reswap"] = "outerHTML"
-    joined = _area_fragment(request, membership, entry.persona, new_area, oob=True)
+    joined = _area_fragment(request, access, entry.persona, new_area, oob=True)
     response.content += joined.content
     return response
 
 
 @require_POST
-@login_required
 def entry_move(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
-    membership, entry = get_entry_for_member(request, org_slug, entry_id, write=True)
+    access = get_access(request, org_slug)
+    entry = get_entry(access, entry_id, Can.EDIT)
     form = MoveForm(request.POST)
     if form.is_valid():
         offset = -1 if form.cleaned_data["direction"] == "up" else 1
@@ -201,15 +199,13 @@ def entry_move(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
         move(siblings, entry.pk, offset)
     if not request.htmx:
         return redirect(entry.persona)
-    return _area_fragment(request, membership, entry.persona, entry.area)
+    return _area_fragment(request, access, entry.persona, entry.area)
 
 
 @require_POST
-@login_required
 def entry_reorder(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    membership, persona = get_persona_for_member(
-        request, org_slug, persona_id, write=True
-    )
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id, Can.EDIT)
     form = ReorderForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown area."), status=400)
@@ -223,22 +219,20 @@ def entry_reorder(request: HttpRequest, org_slug: str, persona_id) -> HttpRespon
         list_value=area,
     )
     # A stale page (someone added or deleted meanwhile) gets the list as it is now.
-    response = _area_fragment(
-        request, membership, persona, area, status=200 if ok else 409
-    )
+    response = _area_fragment(request, access, persona, area, status=200 if ok else 409)
     if came_from is not None:
         # The area it left is refreshed too, out of band.
-        source = _area_fragment(request, membership, persona, came_from, oob=True)
+        source = _area_fragment(request, access, persona, came_from, oob=True)
         response.content += source.content
     return response
 
 
-@login_required
 def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
-    membership, entry = get_entry_for_member(request, org_slug, entry_id, write=True)
+    access = get_access(request, org_slug)
+    entry = get_entry(access, entry_id, Can.EDIT)
     n_findings = entry.findings.count()
     if request.method != "POST":
-        ctx = _entry_ctx(membership, entry, n_findings=n_findings)
+        ctx = _entry_ctx(access, entry, n_findings=n_findings)
         if request.htmx:
             return render(request, "research/persona_detail.html#card_delete", ctx)
         return render(request, "research/entry_page.html", {**ctx, "deleting": True})
@@ -246,10 +240,10 @@ def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     if not versioned_delete(EmpathyEntry.objects.all(), entry.pk, version):
         if not EmpathyEntry.objects.filter(pk=entry.pk).exists():
             # Someone else deleted it first: the outcome is the same.
-            return _area_fragment(request, membership, entry.persona, entry.area)
+            return _area_fragment(request, access, entry.persona, entry.area)
         # Changed since the confirmation was shown: ask again with the new text.
         entry.refresh_from_db()
-        ctx = _entry_ctx(membership, entry, n_findings=n_findings, changed=True)
+        ctx = _entry_ctx(access, entry, n_findings=n_findings, changed=True)
         response = render(
             request, "research/persona_detail.html#card_delete", ctx, status=409
         )
@@ -260,22 +254,22 @@ def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     if not request.htmx:
         messages.success(request, _("Entry deleted."))
         return redirect(entry.persona)
-    return _area_fragment(request, membership, entry.persona, entry.area)
+    return _area_fragment(request, access, entry.persona, entry.area)
 
 
-@login_required
 def entry_evidence(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
-    membership, entry = get_entry_for_member(
-        request, org_slug, entry_id, write=request.method == "POST"
+    access = get_access(request, org_slug)
+    entry = get_entry(
+        access, entry_id, Can.EDIT if request.method == "POST" else Can.READ
     )
     return evidence_view(
         request,
-        membership,
+        access,
         entry,
         queryset=EmpathyEntry.objects.all(),
         target_id=f"entry-{entry.pk}",
         action_url=reverse("entry_evidence", args=[org_slug, entry.pk]),
         card_url=reverse("entry_card", args=[org_slug, entry.pk]),
         back_url=entry.persona.get_absolute_url(),
-        render_card=lambda: _entry_card(request, membership, entry),
+        render_card=lambda: _entry_card(request, access, entry),
     )

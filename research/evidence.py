@@ -154,7 +154,7 @@ def citations_of(findings: models.QuerySet) -> int:
 
 def evidence_view(
     request: HttpRequest,
-    membership,
+    access,
     obj,
     *,
     queryset: models.QuerySet,
@@ -166,17 +166,19 @@ def evidence_view(
 ) -> HttpResponse:
     """
     The whole "cite findings" interaction for any citing object, for a view that
-    has already fetched `obj` through its access helper (write access on POST):
+    has already fetched `obj` through its access helper (write access on POST).
+    `access` is the request's Access (the maps views still hand in their
+    Membership until they move over; both say `organisation` and `can_edit`).
 
     GET  → the finding picker, replacing #target_id (a page without htmx);
     POST → save the citations, version-checked; answer with `render_card()` and
            an `evidence-changed` event, so shares on the page refresh;
            409 with theirs beside yours when someone else changed `obj`.
     """
-    org = membership.organisation
-    base = {"membership": membership, "org": org, "can_edit": membership.can_edit}
+    org = access.organisation
+    base = {"access": access, "org": org, "can_edit": access.can_edit}
     if request.method != "POST":
-        if not membership.can_edit:
+        if not access.can_edit:
             # Viewers see the evidence on the card; there is nothing to pick.
             return redirect(back_url)
         ctx = picker_context(

@@ -1,23 +1,21 @@
 """The research overview: open questions first, the studies, and how much of the
 personas and DMUs rests on findings."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from journeymap.access import READ, get_membership
+from journeymap.access import get_access
 from research.evidence import evidence_share
 from research.models import DMUMember, EmpathyEntry, StudyKind
 from research.pages import _ctx
 
 
 @require_GET
-@login_required
 def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, READ)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    org = access.organisation
     # Open questions first: they are the work still to do.
     questions = (
         org.research_questions.annotate(n_findings=Count("findings", distinct=True))
@@ -32,7 +30,7 @@ def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
     entries = EmpathyEntry.objects.filter(persona__organisation=org)
     roles = DMUMember.objects.filter(dmu__organisation=org)
     ctx = _ctx(
-        membership,
+        access,
         questions=questions,
         quantitative=[s for s in studies if s.kind == StudyKind.QUANTITATIVE],
         qualitative=[s for s in studies if s.kind == StudyKind.QUALITATIVE],

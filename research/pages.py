@@ -15,19 +15,17 @@ from research.models import AREA_PROMPTS, Finding
 _findings_with_study = Prefetch("findings", Finding.objects.select_related("study"))
 
 
-def _ctx(membership, **extra) -> dict:
+def _ctx(access, **extra) -> dict:
     return {
-        "membership": membership,
-        "org": membership.organisation,
-        "can_edit": membership.can_edit,
+        "access": access,
+        "org": access.organisation,
+        "can_edit": access.can_edit,
         **extra,
     }
 
 
-def _confirm_delete(request, membership, *, title, consequences, cancel_url):
-    ctx = _ctx(
-        membership, title=title, consequences=consequences, cancel_url=cancel_url
-    )
+def _confirm_delete(request, access, *, title, consequences, cancel_url):
+    ctx = _ctx(access, title=title, consequences=consequences, cancel_url=cancel_url)
     return render(request, "confirm_delete.html", ctx)
 
 

@@ -4,7 +4,6 @@ Criteria are small edits: htmx gets the #criteria fragment back.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from journeymap.access import READ, WRITE, get_membership
-from research.access import get_criterion_for_member, get_persona_for_member
+from journeymap.access import Can, get_access
+from research.access import get_criterion, get_persona
 from research.evidence import evidence_share
 from research.forms import CriterionForm, CriterionWeightForm, PersonaForm
 from research.models import Area, Awareness, Persona
@@ -40,30 +39,28 @@ def _personas_with_share(org):
 
 
 @require_GET
-@login_required
 def persona_list(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, READ)
+    access = get_access(request, org_slug)
     query = request.GET.get("q", "").strip()[:100]
-    personas = _personas_with_share(membership.organisation)
+    personas = _personas_with_share(access.organisation)
     if query:
         personas = personas.filter(
             Q(name__icontains=query)
             | Q(job__icontains=query)
             | Q(description__icontains=query)
         )
-    ctx = _ctx(membership, personas=list(personas), query=query)
+    ctx = _ctx(access, personas=list(personas), query=query)
     if request.htmx and request.htmx.target == "persona-results":
         return render(request, "research/persona_list.html#results", ctx)
     return render(request, "research/persona_list.html", ctx)
 
 
-@login_required
 def persona_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, WRITE)
+    access = get_access(request, org_slug, need=Can.EDIT)
     form = PersonaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         persona = form.save(commit=False)
-        persona.organisation = membership.organisation
+        persona.organisation = access.organisation
         persona.save()
         messages.success(
             request,
@@ -71,14 +68,12 @@ def persona_create(request: HttpRequest, org_slug: str) -> HttpResponse:
             % {"name": persona.name},
         )
         return redirect(persona)
-    return render(request, "research/persona_form.html", _ctx(membership, form=form))
+    return render(request, "research/persona_form.html", _ctx(access, form=form))
 
 
-@login_required
 def persona_edit(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    membership, persona = get_persona_for_member(
-        request, org_slug, persona_id, write=True
-    )
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id, Can.EDIT)
     form = PersonaForm(request.POST or None, instance=persona)
     clash_rows = None
     if request.method == "POST" and form.is_valid():
@@ -90,18 +85,18 @@ def persona_edit(request: HttpRequest, org_slug: str, persona_id) -> HttpRespons
         if not clash_rows and not Persona.objects.filter(pk=persona.pk).exists():
             messages.error(request, _("Someone else deleted this persona."))
             return redirect("persona_list", org_slug)
-    ctx = _ctx(membership, form=form, persona=persona, clashes=clash_rows)
+    ctx = _ctx(access, form=form, persona=persona, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/persona_form.html", ctx, status=status)
 
 
-def _persona_detail_context(membership, persona) -> dict:
+def _persona_detail_context(access, persona) -> dict:
     entries = persona.empathy_entries.prefetch_related(_findings_with_study)
     by_area = {area: [] for area in Area}
     for entry in entries:
         by_area[entry.area].append(entry)
     return _ctx(
-        membership,
+        access,
         persona=persona,
         areas=[_area(area, by_area[area]) for area in Area],
         criteria=list(persona.criteria.all()),
@@ -121,27 +116,25 @@ def _persona_detail_context(membership, persona) -> dict:
 
 
 @require_GET
-@login_required
 def persona_detail(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    membership, persona = get_persona_for_member(request, org_slug, persona_id)
-    ctx = _persona_detail_context(membership, persona)
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id)
+    ctx = _persona_detail_context(access, persona)
     return render(request, "research/persona_detail.html", ctx)
 
 
 @require_GET
-@login_required
 def persona_share(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    membership, persona = get_persona_for_member(request, org_slug, persona_id)
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id)
     share = evidence_share(persona.empathy_entries.all())
-    ctx = _ctx(membership, persona=persona, share=share)
+    ctx = _ctx(access, persona=persona, share=share)
     return render(request, "research/persona_detail.html#share", ctx)
 
 
-@login_required
 def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    membership, persona = get_persona_for_member(
-        request, org_slug, persona_id, write=True
-    )
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id, Can.EDIT)
     if request.method == "POST":
         persona.delete()
         messages.success(request, _("Persona %(name)s deleted.") % {"name": persona})
@@ -184,7 +177,7 @@ def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
         )
     return _confirm_delete(
         request,
-        membership,
+        access,
         title=_("Delete persona %(name)s?") % {"name": persona.name},
         consequences=consequences,
         cancel_url=persona.get_absolute_url(),
@@ -194,9 +187,9 @@ def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
 # ---- Decision criteria ----------------------------------------------------
 
 
-def _criteria_fragment(request, membership, persona, form=None, status=200, note=None):
+def _criteria_fragment(request, access, persona, form=None, status=200, note=None):
     ctx = _ctx(
-        membership,
+        access,
         persona=persona,
         criteria=list(persona.criteria.all()),
         criterion_form=form or CriterionForm(),
@@ -206,31 +199,27 @@ def _criteria_fragment(request, membership, persona, form=None, status=200, note
 
 
 @require_POST
-@login_required
 def criterion_add(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    membership, persona = get_persona_for_member(
-        request, org_slug, persona_id, write=True
-    )
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id, Can.EDIT)
     form = CriterionForm(request.POST)
     if not form.is_valid():
         if not request.htmx:
             messages.error(request, _("Choose a criterion and a weight from 1 to 5."))
             return redirect(persona)
-        return _criteria_fragment(request, membership, persona, form, status=422)
+        return _criteria_fragment(request, access, persona, form, status=422)
     criterion = form.save(commit=False)
     criterion.persona = persona
     criterion.save()
     if not request.htmx:
         return redirect(persona)
-    return _criteria_fragment(request, membership, persona)
+    return _criteria_fragment(request, access, persona)
 
 
 @require_POST
-@login_required
 def criterion_weight(request: HttpRequest, org_slug: str, criterion_id) -> HttpResponse:
-    membership, criterion = get_criterion_for_member(
-        request, org_slug, criterion_id, write=True
-    )
+    access = get_access(request, org_slug)
+    criterion = get_criterion(access, criterion_id, Can.EDIT)
     form = CriterionWeightForm(request.POST)
     note, status = None, 200
     if not form.is_valid():
@@ -247,17 +236,15 @@ def criterion_weight(request: HttpRequest, org_slug: str, criterion_id) -> HttpR
             messages.warning(request, note)
         return redirect(criterion.persona)
     return _criteria_fragment(
-        request, membership, criterion.persona, status=status, note=note
+        request, access, criterion.persona, status=status, note=note
     )
 
 
 @require_POST
-@login_required
 def criterion_delete(request: HttpRequest, org_slug: str, criterion_id) -> HttpResponse:
-    membership, criterion = get_criterion_for_member(
-        request, org_slug, criterion_id, write=True
-    )
+    access = get_access(request, org_slug)
+    criterion = get_criterion(access, criterion_id, Can.EDIT)
     criterion.delete()
     if not request.htmx:
         return redirect(criterion.persona)
-    return _criteria_fragment(request, membership, criterion.persona)
+    return _criteria_fragment(request, access, criterion.persona)

@@ -2,23 +2,21 @@
 open or answered, delete."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from journeymap.access import WRITE, get_membership
-from research.access import get_question_for_member
+from journeymap.access import Can, get_access
+from research.access import get_question
 from research.forms import QUESTION_STARTERS, QuestionForm
 from research.models import DMU, Persona, QuestionStatus, ResearchQuestion
 from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
 
 
-@login_required
 def question_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, WRITE)
-    org = membership.organisation
+    access = get_access(request, org_slug, need=Can.EDIT)
+    org = access.organisation
     initial = {}
     for key, model in (("persona", Persona), ("dmu", DMU)):
         pk = request.GET.get(key)
@@ -34,16 +32,16 @@ def question_create(request: HttpRequest, org_slug: str) -> HttpResponse:
         if "another" in request.POST:
             return redirect("question_create", org_slug)
         return redirect("research_overview", org_slug)
-    ctx = _ctx(membership, form=form, starters=QUESTION_STARTERS)
+    ctx = _ctx(access, form=form, starters=QUESTION_STARTERS)
     return render(request, "research/question_form.html", ctx)
 
 
-@login_required
 def question_detail(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
-    membership, question = get_question_for_member(
-        request, org_slug, question_id, write=request.method == "POST"
+    access = get_access(request, org_slug)
+    question = get_question(
+        access, question_id, Can.EDIT if request.method == "POST" else Can.READ
     )
-    org = membership.organisation
+    org = access.organisation
     form = QuestionForm(request.POST or None, instance=question, organisation=org)
     clash_rows = None
     if request.method == "POST" and form.is_valid():
@@ -54,7 +52,7 @@ def question_detail(request: HttpRequest, org_slug: str, question_id) -> HttpRes
         clash_rows = _page_conflict(form, question, fields)
     findings = question.findings.select_related("study")
     ctx = _ctx(
-        membership,
+        access,
         question=question,
         form=form,
         findings=findings,
@@ -66,11 +64,9 @@ def question_detail(request: HttpRequest, org_slug: str, question_id) -> HttpRes
 
 
 @require_POST
-@login_required
 def question_status(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
-    membership, question = get_question_for_member(
-        request, org_slug, question_id, write=True
-    )
+    access = get_access(request, org_slug)
+    question = get_question(access, question_id, Can.EDIT)
     status = request.POST.get("status")
     if status == QuestionStatus.ANSWERED and not question.findings.exists():
         messages.error(
@@ -89,11 +85,9 @@ def question_status(request: HttpRequest, org_slug: str, question_id) -> HttpRes
     return redirect(question)
 
 
-@login_required
 def question_delete(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
-    membership, question = get_question_for_member(
-        request, org_slug, question_id, write=True
-    )
+    access = get_access(request, org_slug)
+    question = get_question(access, question_id, Can.EDIT)
     if request.method == "POST":
         question.delete()
         messages.success(request, _("Question deleted."))
@@ -104,7 +98,7 @@ def question_delete(request: HttpRequest, org_slug: str, question_id) -> HttpRes
     ]
     return _confirm_delete(
         request,
-        membership,
+        access,
         title=_("Delete this research question?"),
         consequences=consequences,
         cancel_url=question.get_absolute_url(),

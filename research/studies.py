@@ -2,7 +2,6 @@
 and journey-map cards cite."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,18 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from journeymap.access import WRITE, get_membership
-from research.access import get_finding_for_member, get_study_for_member
+from journeymap.access import Can, get_access
+from research.access import get_finding, get_study
 from research.evidence import citation_counts, citations_of
 from research.forms import FindingForm, StudyForm
 from research.models import Finding, Study
 from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
 
 
-@login_required
 def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    membership = get_membership(request, org_slug, WRITE)
-    org = membership.organisation
+    access = get_access(request, org_slug, need=Can.EDIT)
+    org = access.organisation
     form = StudyForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         study = form.save(commit=False)
@@ -33,13 +31,13 @@ def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
             form.save_m2m()
         messages.success(request, _("Study added. Now write down what you found."))
         return redirect(study)
-    return render(request, "research/study_form.html", _ctx(membership, form=form))
+    return render(request, "research/study_form.html", _ctx(access, form=form))
 
 
-@login_required
 def study_edit(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
-    membership, study = get_study_for_member(request, org_slug, study_id, write=True)
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    study = get_study(access, study_id, Can.EDIT)
+    org = access.organisation
     form = StudyForm(request.POST or None, instance=study, organisation=org)
     clash_rows = None
     if request.method == "POST" and form.is_valid():
@@ -55,19 +53,19 @@ def study_edit(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
         if not Study.objects.filter(pk=study.pk).exists():
             messages.error(request, _("Someone else deleted this study."))
             return redirect("research_overview", org_slug)
-    ctx = _ctx(membership, form=form, study=study, clashes=clash_rows)
+    ctx = _ctx(access, form=form, study=study, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/study_form.html", ctx, status=status)
 
 
-def _study_context(membership, study, finding_form=None) -> dict:
-    org = membership.organisation
+def _study_context(access, study, finding_form=None) -> dict:
+    org = access.organisation
     findings = list(study.findings.prefetch_related("questions"))
     cited = citation_counts(findings)
     for finding in findings:
         finding.n_cited = cited.get(finding.pk, 0)
     return _ctx(
-        membership,
+        access,
         study=study,
         findings=findings,
         questions=study.questions.all(),
@@ -76,17 +74,15 @@ def _study_context(membership, study, finding_form=None) -> dict:
 
 
 @require_GET
-@login_required
 def study_detail(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
-    membership, study = get_study_for_member(request, org_slug, study_id)
-    return render(
-        request, "research/study_detail.html", _study_context(membership, study)
-    )
+    access = get_access(request, org_slug)
+    study = get_study(access, study_id)
+    return render(request, "research/study_detail.html", _study_context(access, study))
 
 
-@login_required
 def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
-    membership, study = get_study_for_member(request, org_slug, study_id, write=True)
+    access = get_access(request, org_slug)
+    study = get_study(access, study_id, Can.EDIT)
     if request.method == "POST":
         study.delete()
         messages.success(request, _("Study %(title)s deleted.") % {"title": study})
@@ -115,7 +111,7 @@ def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
         )
     return _confirm_delete(
         request,
-        membership,
+        access,
         title=_("Delete study %(title)s?") % {"title": study.title},
         consequences=consequences,
         cancel_url=study.get_absolute_url(),
@@ -123,12 +119,12 @@ def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
 
 
 @require_POST
-@login_required
 def finding_add(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
-    membership, study = get_study_for_member(request, org_slug, study_id, write=True)
-    form = FindingForm(request.POST, organisation=membership.organisation)
+    access = get_access(request, org_slug)
+    study = get_study(access, study_id, Can.EDIT)
+    form = FindingForm(request.POST, organisation=access.organisation)
     if not form.is_valid():
-        ctx = _study_context(membership, study, finding_form=form)
+        ctx = _study_context(access, study, finding_form=form)
         return render(request, "research/study_detail.html", ctx, status=422)
     finding = form.save(commit=False)
     finding.study = study
@@ -139,12 +135,10 @@ def finding_add(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     return redirect(reverse("study_detail", args=[org_slug, study.pk]) + "#findings")
 
 
-@login_required
 def finding_edit(request: HttpRequest, org_slug: str, finding_id) -> HttpResponse:
-    membership, finding = get_finding_for_member(
-        request, org_slug, finding_id, write=True
-    )
-    org = membership.organisation
+    access = get_access(request, org_slug)
+    finding = get_finding(access, finding_id, Can.EDIT)
+    org = access.organisation
     form = FindingForm(request.POST or None, instance=finding, organisation=org)
     clash_rows = None
     if request.method == "POST" and form.is_valid():
@@ -160,16 +154,14 @@ def finding_edit(request: HttpRequest, org_slug: str, finding_id) -> HttpRespons
         if not Finding.objects.filter(pk=finding.pk).exists():
             messages.error(request, _("Someone else deleted this finding."))
             return redirect(finding.study)
-    ctx = _ctx(membership, form=form, finding=finding, clashes=clash_rows)
+    ctx = _ctx(access, form=form, finding=finding, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/finding_form.html", ctx, status=status)
 
 
-@login_required
 def finding_delete(request: HttpRequest, org_slug: str, finding_id) -> HttpResponse:
-    membership, finding = get_finding_for_member(
-        request, org_slug, finding_id, write=True
-    )
+    access = get_access(request, org_slug)
+    finding = get_finding(access, finding_id, Can.EDIT)
     if request.method == "POST":
         finding.delete()
         messages.success(request, _("Finding deleted."))
@@ -189,7 +181,7 @@ def finding_delete(request: HttpRequest, org_slug: str, finding_id) -> HttpRespo
     ]
     return _confirm_delete(
         request,
-        membership,
+        access,
         title=_("Delete this finding?"),
         consequences=consequences,
         cancel_url=finding.study.get_absolute_url(),

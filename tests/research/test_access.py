@@ -109,3 +109,27 @@ def test_objects_of_another_organisation_are_404(
     # Carol is a member somewhere, just not where Frank lives.
     path = url("persona_detail", other_org, frank.pk)
     assert carol_client.get(path).status_code == 404
+
+
+# The fragments htmx fetches by themselves (a page without htmx gets redirected).
+FRAGMENTS = [
+    ("persona_share", "persona"),
+    ("entry_card", "entry"),
+    ("dmu_share", "dmu"),
+    ("dmu_member_card", "member"),
+]
+
+
+@pytest.mark.parametrize(("name", "sample"), FRAGMENTS)
+def test_an_anonymous_fragment_request_sends_the_whole_page_to_sign_in(
+    name, sample, samples, seeded, client
+):
+    page = url("research_overview", seeded)
+    response = client.get(
+        _path(name, sample, samples, seeded),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    )
+    # Back to the page the fragment was on, not to the fragment.
+    assert response["HX-Redirect"] == f"/accounts/login/?next={page}"
+    assert b"<html" not in response.content
