@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import subprocess
 
 import pytest
 from django.core.cache import caches
@@ -12,6 +11,7 @@ from playwright.sync_api import expect
 from maps.demo import seed_maps
 from maps.models import JourneyMap
 from research.demo import seed_research
+from tests.maps.test_pdf import page_size, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,11 +38,9 @@ def test_download_the_canvas_as_pdf_from_the_map_page(
     path = tmp_path / "canvas.pdf"
     download.save_as(path)
     expect(page.locator("[data-pdf-status]")).to_contain_text("Downloaded:")
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
-    assert "841.89 x 595.276" in info  # A4 landscape
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True
-    ).stdout
+    pdf = path.read_bytes()
+    assert page_size(pdf) == pytest.approx((841.89, 595.276), abs=0.01)  # A4 landscape
+    text = pdf_text(pdf)
     assert "Bezoek aan de podotherapeut" in text
     assert "Findings cited on this map" not in text
 
