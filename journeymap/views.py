@@ -13,7 +13,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from journeymap.access import Access, Can, get_access, get_member
 from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SignupForm
@@ -29,7 +33,7 @@ from journeymap.models import (
 )
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     try:
@@ -42,6 +46,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send people to where they work: the last organisation, or their first."""
     if not request.user.is_authenticated:
@@ -59,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("org_create")
 
 
+@require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("invite", "")
     invitation = Invitation.find(token) if token else None
@@ -97,6 +103,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def org_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
@@ -125,6 +132,7 @@ def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "journeymap/org_home.html", ctx)
 
 
+@require_http_methods(["GET", "POST"])
 def org_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug, need=Can.MANAGE)
     org = access.organisation
@@ -306,6 +314,7 @@ def _remove_member(request: HttpRequest, target: Membership) -> bool:
     return True
 
 
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, org_slug: str, membership_id) -> HttpResponse:
     access = get_access(request, org_slug, need=Can.MANAGE)
     target = get_member(access, membership_id)
@@ -328,6 +337,7 @@ def member_remove(request: HttpRequest, org_slug: str, membership_id) -> HttpRes
     return render(request, "journeymap/member_remove.html", ctx)
 
 
+@require_http_methods(["GET", "POST"])
 def org_leave(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug)
     me = access.membership
@@ -348,6 +358,7 @@ def org_leave(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "journeymap/member_remove.html", ctx)
 
 
+@require_safe
 @never_cache
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation e-mail links to; works signed in or not."""

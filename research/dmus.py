@@ -8,7 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from journeymap.access import Can, get_access
 from research.access import get_dmu, get_dmu_member
@@ -24,7 +28,7 @@ from research.pages import (
 )
 
 
-@require_GET
+@require_safe
 def dmu_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug)
     dmus = access.organisation.dmus.order_by("name").annotate(
@@ -36,6 +40,7 @@ def dmu_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "research/dmu_list.html", _ctx(access, dmus=dmus))
 
 
+@require_http_methods(["GET", "POST"])
 def dmu_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug, need=Can.EDIT)
     form = DMUForm(request.POST or None)
@@ -48,6 +53,7 @@ def dmu_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "research/dmu_form.html", _ctx(access, form=form))
 
 
+@require_http_methods(["GET", "POST"])
 def dmu_edit(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     access = get_access(request, org_slug)
     dmu = get_dmu(access, dmu_id, Can.EDIT)
@@ -67,7 +73,7 @@ def dmu_edit(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     return render(request, "research/dmu_form.html", ctx, status=status)
 
 
-@require_GET
+@require_safe
 def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     access = get_access(request, org_slug)
     dmu = get_dmu(access, dmu_id)
@@ -99,6 +105,7 @@ def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     return render(request, "research/dmu_detail.html", ctx)
 
 
+@require_http_methods(["GET", "POST"])
 def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     access = get_access(request, org_slug)
     dmu = get_dmu(access, dmu_id, Can.EDIT)
@@ -153,6 +160,7 @@ def dmu_member_add(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     return render(request, "research/dmu_member_form.html", ctx, status=422)
 
 
+@require_http_methods(["GET", "POST"])
 def dmu_member_edit(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpResponse:
     access = get_access(request, org_slug)
     member = get_dmu_member(access, dmu_member_id, Can.EDIT)
@@ -174,6 +182,7 @@ def dmu_member_edit(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpR
     return render(request, "research/dmu_member_form.html", ctx, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def dmu_member_delete(
     request: HttpRequest, org_slug: str, dmu_member_id
 ) -> HttpResponse:
@@ -194,7 +203,7 @@ def dmu_member_delete(
     )
 
 
-@require_GET
+@require_safe
 def dmu_member_card(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpResponse:
     access = get_access(request, org_slug)
     member = get_dmu_member(access, dmu_member_id)
@@ -213,6 +222,7 @@ def _dmu_member_card(request, access, member):
     return render(request, "research/dmu_detail.html#member", ctx)
 
 
+@require_http_methods(["GET", "POST"])
 def dmu_member_evidence(
     request: HttpRequest, org_slug: str, dmu_member_id
 ) -> HttpResponse:
@@ -233,7 +243,7 @@ def dmu_member_evidence(
     )
 
 
-@require_GET
+@require_safe
 def dmu_share(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     access = get_access(request, org_slug)
     dmu = get_dmu(access, dmu_id)

@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from journeymap.access import Can, get_access
 from journeymap.editing import (
@@ -119,7 +123,7 @@ def entry_add(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
     return _area_fragment(request, access, persona, entry.area, focus_add=True)
 
 
-@require_GET
+@require_safe
 def entry_card(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     access = get_access(request, org_slug)
     entry = get_entry(access, entry_id)
@@ -128,6 +132,7 @@ def entry_card(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     return _entry_card(request, access, entry)
 
 
+@require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     access = get_access(request, org_slug)
     entry = get_entry(access, entry_id, Can.EDIT)
@@ -227,6 +232,7 @@ def entry_reorder(request: HttpRequest, org_slug: str, persona_id) -> HttpRespon
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     access = get_access(request, org_slug)
     entry = get_entry(access, entry_id, Can.EDIT)
@@ -257,6 +263,7 @@ def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     return _area_fragment(request, access, entry.persona, entry.area)
 
 
+@require_http_methods(["GET", "POST"])
 def entry_evidence(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     access = get_access(request, org_slug)
     entry = get_entry(

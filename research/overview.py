@@ -4,7 +4,7 @@ personas and DMUs rests on findings."""
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from journeymap.access import get_access
 from research.evidence import evidence_share
@@ -12,7 +12,7 @@ from research.models import DMUMember, EmpathyEntry, StudyKind
 from research.pages import _ctx
 
 
-@require_GET
+@require_safe
 def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug)
     org = access.organisation

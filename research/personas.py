@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from journeymap.access import Can, get_access
 from research.access import get_criterion, get_persona
@@ -38,7 +42,7 @@ def _personas_with_share(org):
     )
 
 
-@require_GET
+@require_safe
 def persona_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug)
     query = request.GET.get("q", "").strip()[:100]
@@ -55,6 +59,7 @@ def persona_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "research/persona_list.html", ctx)
 
 
+@require_http_methods(["GET", "POST"])
 def persona_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug, need=Can.EDIT)
     form = PersonaForm(request.POST or None)
@@ -71,6 +76,7 @@ def persona_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "research/persona_form.html", _ctx(access, form=form))
 
 
+@require_http_methods(["GET", "POST"])
 def persona_edit(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
     access = get_access(request, org_slug)
     persona = get_persona(access, persona_id, Can.EDIT)
@@ -115,7 +121,7 @@ def _persona_detail_context(access, persona) -> dict:
     )
 
 
-@require_GET
+@require_safe
 def persona_detail(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
     access = get_access(request, org_slug)
     persona = get_persona(access, persona_id)
@@ -123,7 +129,7 @@ def persona_detail(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
     return render(request, "research/persona_detail.html", ctx)
 
 
-@require_GET
+@require_safe
 def persona_share(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
     access = get_access(request, org_slug)
     persona = get_persona(access, persona_id)
@@ -132,6 +138,7 @@ def persona_share(request: HttpRequest, org_slug: str, persona_id) -> HttpRespon
     return render(request, "research/persona_detail.html#share", ctx)
 
 
+@require_http_methods(["GET", "POST"])
 def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
     access = get_access(request, org_slug)
     persona = get_persona(access, persona_id, Can.EDIT)

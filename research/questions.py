@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from journeymap.access import Can, get_access
 from research.access import get_question
@@ -14,6 +14,7 @@ from research.models import DMU, Persona, QuestionStatus, ResearchQuestion
 from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
 
 
+@require_http_methods(["GET", "POST"])
 def question_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug, need=Can.EDIT)
     org = access.organisation
@@ -36,6 +37,7 @@ def question_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "research/question_form.html", ctx)
 
 
+@require_http_methods(["GET", "POST"])
 def question_detail(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
     access = get_access(request, org_slug)
     question = get_question(
@@ -85,6 +87,7 @@ def question_status(request: HttpRequest, org_slug: str, question_id) -> HttpRes
     return redirect(question)
 
 
+@require_http_methods(["GET", "POST"])
 def question_delete(request: HttpRequest, org_slug: str, question_id) -> HttpResponse:
     access = get_access(request, org_slug)
     question = get_question(access, question_id, Can.EDIT)

@@ -8,7 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from journeymap.access import Can, get_access
 from research.access import get_finding, get_study
@@ -18,6 +22,7 @@ from research.models import Finding, Study
 from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
 
 
+@require_http_methods(["GET", "POST"])
 def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug, need=Can.EDIT)
     org = access.organisation
@@ -34,6 +39,7 @@ def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "research/study_form.html", _ctx(access, form=form))
 
 
+@require_http_methods(["GET", "POST"])
 def study_edit(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     access = get_access(request, org_slug)
     study = get_study(access, study_id, Can.EDIT)
@@ -73,13 +79,14 @@ def _study_context(access, study, finding_form=None) -> dict:
     )
 
 
-@require_GET
+@require_safe
 def study_detail(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     access = get_access(request, org_slug)
     study = get_study(access, study_id)
     return render(request, "research/study_detail.html", _study_context(access, study))
 
 
+@require_http_methods(["GET", "POST"])
 def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     access = get_access(request, org_slug)
     study = get_study(access, study_id, Can.EDIT)
@@ -135,6 +142,7 @@ def finding_add(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     return redirect(reverse("study_detail", args=[org_slug, study.pk]) + "#findings")
 
 
+@require_http_methods(["GET", "POST"])
 def finding_edit(request: HttpRequest, org_slug: str, finding_id) -> HttpResponse:
     access = get_access(request, org_slug)
     finding = get_finding(access, finding_id, Can.EDIT)
@@ -159,6 +167,7 @@ def finding_edit(request: HttpRequest, org_slug: str, finding_id) -> HttpRespons
     return render(request, "research/finding_form.html", ctx, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def finding_delete(request: HttpRequest, org_slug: str, finding_id) -> HttpResponse:
     access = get_access(request, org_slug)
     finding = get_finding(access, finding_id, Can.EDIT)

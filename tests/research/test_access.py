@@ -3,8 +3,12 @@ The access matrix for every research write: outsiders 404, viewers 403, GET on
 a POST-only view 405, anonymous visitors sent to sign in.
 """
 
-import pytest
+import uuid
 
+import pytest
+from django.urls import reverse
+
+from research import urls as research_urls
 from research.models import DecisionCriterion, DMUMember, EmpathyEntry, Persona
 from tests.research.helpers import url
 
@@ -133,3 +137,19 @@ def test_an_anonymous_fragment_request_sends_the_whole_page_to_sign_in(
     # Back to the page the fragment was on, not to the fragment.
     assert response["HX-Redirect"] == f"/accounts/login/?next={page}"
     assert b"<html" not in response.content
+
+
+def _sample_kwargs(pattern) -> dict:
+    # Any id will do: the method is refused before anything is looked up.
+    return {name: uuid.uuid4() for name in pattern.pattern.converters}
+
+
+@pytest.mark.parametrize("pattern", research_urls.urlpatterns, ids=str)
+def test_every_view_refuses_put_patch_and_delete(pattern, org, alice_client):
+    path = reverse(
+        pattern.name, kwargs={"org_slug": org.slug, **_sample_kwargs(pattern)}
+    )
+    refused = [
+        alice_client.generic(m, path).status_code for m in ("PUT", "PATCH", "DELETE")
+    ]
+    assert refused == [405, 405, 405]
