@@ -14,6 +14,7 @@ from django.views.decorators.http import (
     require_POST,
     require_safe,
 )
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from journeymap.access import Can, get_access
 from journeymap.editing import (
@@ -59,8 +60,7 @@ def _area_fragment(
         oob=oob,
     )
     response = render(request, "research/persona_detail.html#area", ctx, status=status)
-    response["HX-Trigger"] = EVIDENCE_CHANGED
-    return response
+    return trigger_client_event(response, EVIDENCE_CHANGED)
 
 
 def _entry_card(request, access, entry, status=200):
@@ -186,8 +186,8 @@ def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
         return _entry_card(request, access, entry)
     # Moved: the area it left replaces itself, the area it joined comes out of band.
     response = _area_fragment(request, access, entry.persona, old_area)
-    response["HX-Retarget"] = f"#area-{old_area}"
-    response["HX-Reswap"] = "outerHTML"
+    retarget(response, f"#area-{old_area}")
+    reswap(response, "outerHTML")
     joined = _area_fragment(request, access, entry.persona, new_area, oob=True)
     response.content += joined.content
     return response
@@ -254,9 +254,8 @@ def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
             request, "research/persona_detail.html#card_delete", ctx, status=409
         )
         # The form aimed at the whole area; the question goes back to the card.
-        response["HX-Retarget"] = f"#entry-{entry.pk}"
-        response["HX-Reswap"] = "outerHTML"
-        return response
+        retarget(response, f"#entry-{entry.pk}")
+        return reswap(response, "outerHTML")
     if not request.htmx:
         messages.success(request, _("Entry deleted."))
         return redirect(entry.persona)

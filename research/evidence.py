@@ -19,7 +19,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django_htmx.http import trigger_client_event
 
+from journeymap.access import Access
 from journeymap.editing import Clash, VersionForm, bump_version, conflict_response
 from research.models import Finding
 
@@ -154,7 +156,7 @@ def citations_of(findings: models.QuerySet) -> int:
 
 def evidence_view(
     request: HttpRequest,
-    access,
+    access: Access,
     obj,
     *,
     queryset: models.QuerySet,
@@ -166,9 +168,7 @@ def evidence_view(
 ) -> HttpResponse:
     """
     The whole "cite findings" interaction for any citing object, for a view that
-    has already fetched `obj` through its access helper (write access on POST).
-    `access` is the request's Access (the maps views still hand in their
-    Membership until they move over; both say `organisation` and `can_edit`).
+    has already fetched `obj` through its access helper (write access on POST):
 
     GET  → the finding picker, replacing #target_id (a page without htmx);
     POST → save the citations, version-checked; answer with `render_card()` and
@@ -221,6 +221,4 @@ def evidence_view(
         )
     if not request.htmx:
         return redirect(back_url)
-    response = render_card()
-    response["HX-Trigger"] = EVIDENCE_CHANGED
-    return response
+    return trigger_client_event(render_card(), EVIDENCE_CHANGED)

@@ -1,5 +1,7 @@
 """Small helpers for research tests."""
 
+import json
+
 from django.urls import reverse
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -7,6 +9,11 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 def url(name: str, org, *args) -> str:
     return reverse(name, args=[org.slug, *args])
+
+
+def events(response) -> dict:
+    """The htmx events a response triggers on arrival (HX-Trigger), by name."""
+    return json.loads(response.get("HX-Trigger", "{}"))
 
 
 def warm(client, org) -> None:

@@ -1,7 +1,7 @@
 """Empathy-map entries: the card mechanics (add, edit, move, reorder, delete, cite)."""
 
 from research.models import EmpathyEntry, Finding
-from tests.research.helpers import HX, url
+from tests.research.helpers import HX, events, url
 
 
 def _says(persona):
@@ -17,7 +17,7 @@ def test_it_adds_an_entry_at_the_end_of_its_area(frank, alice_client):
         **HX,
     )
     assert response.status_code == 200
-    assert response["HX-Trigger"] == "evidence-changed"
+    assert events(response) == {"evidence-changed": {}}
     assert b'id="area-says"' in response.content
     assert _says(frank)[-1] == "Wie betaalt de montage?"
 
@@ -231,7 +231,7 @@ def test_citing_a_finding_validates_the_entry(entry, finding, alice_client):
     )
     share_after = alice_client.get(url("persona_share", org, entry.persona_id))
     assert response.status_code == 200
-    assert response["HX-Trigger"] == "evidence-changed"
+    assert events(response) == {"evidence-changed": {}}
     assert b"Validated" in response.content
     assert list(entry.findings.all()) == [finding]
     assert b"25%" in share_before.content
