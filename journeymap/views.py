@@ -64,6 +64,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("org_create")
 
 
+def _first_organisation(user, invitation, data):
+    """
+    Where a new account starts: the organisation it was invited to (None when
+    the invitation was used meanwhile), else a new one of its own.
+    """
+    if invitation is None:
+        return organisation_create(data["organisation"] or user.username, user)
+    try:
+        return invitation_accept(invitation, user).organisation
+    except InvitationUnusable:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("invite", "")
@@ -78,15 +91,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            if invitation is not None:
-                try:
-                    membership = invitation_accept(invitation, user)
-                except InvitationUnusable:
-                    membership = None
-                org = membership.organisation if membership else None
-            else:
-                name = form.cleaned_data["organisation"] or user.username
-                org = organisation_create(name, user)
+            org = _first_organisation(user, invitation, form.cleaned_data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if org is None:
             messages.warning(
@@ -263,43 +268,49 @@ def member_role(request: HttpRequest, org_slug: str, membership_id) -> HttpRespo
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles in the list."))
     elif form.cleaned_data["role"] != target.role:
-        with transaction.atomic():
-            # Lock the owners so two owners demoting each other at once cannot
-            # leave the organisation without one.
-            list(
-                Membership.objects.select_for_update().filter(
-                    organisation=access.organisation, role=Role.OWNER
-                )
-            )
-            if is_last_owner(target):
-                messages.error(
-                    request,
-                    _("%(name)s is the last owner; make someone else owner first.")
-                    % {"name": target.user.get_username()},
-                )
-            else:
-                target.role = form.cleaned_data["role"]
-                target.save(update_fields=["role"])
-                messages.success(
-                    request,
-                    _("%(name)s is now %(role)s.")
-                    % {
-                        "name": target.user.get_username(),
-                        "role": target.get_role_display().lower(),
-                    },
-                )
+        _change_role(request, target, form.cleaned_data["role"])
     if target.pk == access.membership.pk and target.role != Role.OWNER:
         return redirect("org_home", org_slug)
     return redirect("members", org_slug)
 
 
+def _lock_owners(organisation_id) -> None:
+    """
+    Lock the owners' rows until the transaction ends, so two owners demoting or
+    removing each other at once cannot leave the organisation without one.
+    """
+    list(
+        Membership.objects.select_for_update().filter(
+            organisation_id=organisation_id, role=Role.OWNER
+        )
+    )
+
+
+def _change_role(request: HttpRequest, target: Membership, role: str) -> None:
+    with transaction.atomic():
+        _lock_owners(target.organisation_id)
+        if is_last_owner(target):
+            messages.error(
+                request,
+                _("%(name)s is the last owner; make someone else owner first.")
+                % {"name": target.user.get_username()},
+            )
+            return
+        target.role = role
+        target.save(update_fields=["role"])
+    messages.success(
+        request,
+        _("%(name)s is now %(role)s.")
+        % {
+            "name": target.user.get_username(),
+            "role": target.get_role_display().lower(),
+        },
+    )
+
+
 def _remove_member(request: HttpRequest, target: Membership) -> bool:
     with transaction.atomic():
-        list(
-            Membership.objects.select_for_update().filter(
-                organisation_id=target.organisation_id, role=Role.OWNER
-            )
-        )
+        _lock_owners(target.organisation_id)
         if is_last_owner(target):
             messages.error(
                 request,

@@ -105,14 +105,8 @@ def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     return render(request, "research/dmu_detail.html", ctx)
 
 
-@require_http_methods(["GET", "POST"])
-def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
-    access = get_access(request, org_slug)
-    dmu = get_dmu(access, dmu_id, Can.EDIT)
-    if request.method == "POST":
-        dmu.delete()
-        messages.success(request, _("DMU %(name)s deleted.") % {"name": dmu.name})
-        return redirect("dmu_list", org_slug)
+def _dmu_delete_consequences(dmu) -> list[str]:
+    """What deleting `dmu` takes with it, and what it leaves behind."""
     n_members = dmu.members.count()
     consequences = [
         ngettext(
@@ -132,11 +126,22 @@ def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
             )
             % {"n": n_questions}
         )
+    return consequences
+
+
+@require_http_methods(["GET", "POST"])
+def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
+    access = get_access(request, org_slug)
+    dmu = get_dmu(access, dmu_id, Can.EDIT)
+    if request.method == "POST":
+        dmu.delete()
+        messages.success(request, _("DMU %(name)s deleted.") % {"name": dmu.name})
+        return redirect("dmu_list", org_slug)
     return _confirm_delete(
         request,
         access,
         title=_("Delete DMU %(name)s?") % {"name": dmu.name},
-        consequences=consequences,
+        consequences=_dmu_delete_consequences(dmu),
         cancel_url=dmu.get_absolute_url(),
     )
 

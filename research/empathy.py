@@ -92,6 +92,46 @@ def _entry_gone(request, access, entry) -> HttpResponse:
     )
 
 
+def _entry_form(request, access, entry, form, status=200) -> HttpResponse:
+    ctx = _entry_ctx(access, entry, form=form)
+    if request.htmx:
+        template = "research/persona_detail.html#card_edit"
+    else:
+        template = "research/entry_page.html"
+    return render(request, template, ctx, status=status)
+
+
+def _entry_conflict(request, access, entry, text, area) -> HttpResponse:
+    """Someone else saved the entry first: theirs beside yours (409)."""
+    current = EmpathyEntry.objects.filter(pk=entry.pk).first()
+    if current is None:
+        return _entry_gone(request, access, entry)
+    rows = [Clash(_("Text"), current.text, text)]
+    if area != current.area:
+        rows.append(Clash(_("Area"), current.get_area_display(), Area(area).label))
+    org_slug = access.organisation.slug
+    return conflict_response(
+        request,
+        target_id=f"entry-{entry.pk}",
+        clashes=rows,
+        keep_url=reverse("entry_card", args=[org_slug, entry.pk]),
+        overwrite_url=reverse("entry_edit", args=[org_slug, entry.pk]),
+        overwrite_values=[("text", text), ("area", area)],
+        current_version=current.version,
+    )
+
+
+def _entry_moved(request, access, persona, left, joined) -> HttpResponse:
+    """The area the entry left replaces itself; the area it joined comes out of band."""
+    response = _area_fragment(request, access, persona, left)
+    retarget(response, f"#area-{left}")
+    reswap(response, "outerHTML")
+    response.content += _area_fragment(
+        request, access, persona, joined, oob=True
+    ).content
+    return response
+
+
 def _next_position(persona, area) -> int:
     """The position after the last entry of `area`: new and moved entries go last."""
     last = (
@@ -136,24 +176,12 @@ def entry_card(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
 def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     access = get_access(request, org_slug)
     entry = get_entry(access, entry_id, Can.EDIT)
-    write = request.method == "POST"
-    if not write:
-        form = EntryEditForm(
-            initial={"text": entry.text, "area": entry.area, "version": entry.version}
-        )
-        ctx = _entry_ctx(access, entry, form=form)
-        if request.htmx:
-            return render(request, "research/persona_detail.html#card_edit", ctx)
-        return render(request, "research/entry_page.html", ctx)
-
+    if request.method != "POST":
+        initial = {"text": entry.text, "area": entry.area, "version": entry.version}
+        return _entry_form(request, access, entry, EntryEditForm(initial=initial))
     form = EntryEditForm(request.POST)
     if not form.is_valid():
-        ctx = _entry_ctx(access, entry, form=form)
-        partial = "#card_edit" if request.htmx else ""
-        template = f"research/persona_detail.html{partial}"
-        if not request.htmx:
-            template = "research/entry_page.html"
-        return render(request, template, ctx, status=422)
+        return _entry_form(request, access, entry, form, status=422)
     old_area = entry.area
     values = {"text": form.cleaned_data["text"]}
     new_area = form.cleaned_data["area"] or old_area
@@ -163,34 +191,12 @@ def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
         EmpathyEntry.objects.all(), entry.pk, form.cleaned_data["version"], **values
     )
     if not saved:
-        current = EmpathyEntry.objects.filter(pk=entry.pk).first()
-        if current is None:
-            return _entry_gone(request, access, entry)
-        rows = [Clash(_("Text"), current.text, values["text"])]
-        if new_area != current.area:
-            rows.append(
-                Clash(_("Area"), current.get_area_display(), Area(new_area).label)
-            )
-        return conflict_response(
-            request,
-            target_id=f"entry-{entry.pk}",
-            clashes=rows,
-            keep_url=reverse("entry_card", args=[org_slug, entry.pk]),
-            overwrite_url=reverse("entry_edit", args=[org_slug, entry.pk]),
-            overwrite_values=[("text", values["text"]), ("area", new_area)],
-            current_version=current.version,
-        )
+        return _entry_conflict(request, access, entry, values["text"], new_area)
     if not request.htmx:
         return redirect(entry.persona)
     if new_area == old_area:
         return _entry_card(request, access, entry)
-    # Moved: the area it left replaces itself, the area it joined comes out of band.
-    response = _area_fragment(request, access, entry.persona, old_area)
-    retarget(response, f"#area-{old_area}")
-    reswap(response, "outerHTML")
-    joined = _area_fragment(request, access, entry.persona, new_area, oob=True)
-    response.content += joined.content
-    return response
+    return _entry_moved(request, access, entry.persona, old_area, new_area)
 
 
 @require_POST

@@ -175,50 +175,51 @@ def evidence_view(
            an `evidence-changed` event, so shares on the page refresh;
            409 with theirs beside yours when someone else changed `obj`.
     """
-    org = access.organisation
-    base = {"access": access, "org": org, "can_edit": access.can_edit}
+    where = {"action_url": action_url, "cancel_url": card_url, "target_id": target_id}
     if request.method != "POST":
-        if not access.can_edit:
-            # Viewers see the evidence on the card; there is nothing to pick.
-            return redirect(back_url)
-        ctx = picker_context(
-            org, obj, action_url=action_url, cancel_url=card_url, target_id=target_id
-        )
-        if request.htmx:
-            return render(request, "research/evidence.html#picker", {**base, **ctx})
-        ctx["cancel_url"] = back_url
-        return render(request, "research/evidence_page.html", {**base, **ctx})
-
-    form = EvidenceForm(request.POST, organisation=org)
+        return _show_picker(request, access, obj, where, back_url)
+    form = EvidenceForm(request.POST, organisation=access.organisation)
     if not form.is_valid():
-        ctx = picker_context(
-            org,
-            obj,
-            action_url=action_url,
-            cancel_url=card_url,
-            target_id=target_id,
-            form=form,
-        )
-        return render(
-            request, "research/evidence.html#picker", {**base, **ctx}, status=422
-        )
+        return _picker(request, access, obj, where, form=form, status=422)
     if not evidence_save(queryset, obj, form):
         current = queryset.filter(pk=obj.pk).first()
         if current is None:
             return redirect(back_url)
-        theirs = ", ".join(str(f) for f in current.findings.all())
-        yours = ", ".join(str(f) for f in form.cleaned_data["findings"])
-        return conflict_response(
-            request,
-            target_id=target_id,
-            clashes=[Clash(_("Evidence"), theirs, yours)],
-            keep_url=card_url,
-            overwrite_url=action_url,
-            overwrite_values=[
-                ("findings", str(f.pk)) for f in form.cleaned_data["findings"]
-            ],
-            current_version=current.version,
-        )
+        return _evidence_conflict(request, current, form, where)
     if not request.htmx:
         return redirect(back_url)
     return trigger_client_event(render_card(), EVIDENCE_CHANGED)
+
+
+def _show_picker(request, access, obj, where, back_url) -> HttpResponse:
+    """GET: the picker in place of the card, or a page of its own without htmx."""
+    if not access.can_edit:
+        # Viewers see the evidence on the card; there is nothing to pick.
+        return redirect(back_url)
+    if request.htmx:
+        return _picker(request, access, obj, where)
+    return _picker(request, access, obj, {**where, "cancel_url": back_url}, page=True)
+
+
+def _picker(request, access, obj, where, *, form=None, page=False, status=200):
+    ctx = picker_context(access.organisation, obj, form=form, **where)
+    ctx.update(access=access, can_edit=access.can_edit)
+    template = (
+        "research/evidence_page.html" if page else "research/evidence.html#picker"
+    )
+    return render(request, template, ctx, status=status)
+
+
+def _evidence_conflict(request, current, form, where) -> HttpResponse:
+    """409: the findings `current` cites now beside the ones you chose."""
+    chosen = form.cleaned_data["findings"]
+    theirs = ", ".join(str(f) for f in current.findings.all())
+    return conflict_response(
+        request,
+        target_id=where["target_id"],
+        clashes=[Clash(_("Evidence"), theirs, ", ".join(str(f) for f in chosen))],
+        keep_url=where["cancel_url"],
+        overwrite_url=where["action_url"],
+        overwrite_values=[("findings", str(f.pk)) for f in chosen],
+        current_version=current.version,
+    )

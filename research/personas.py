@@ -138,14 +138,8 @@ def persona_share(request: HttpRequest, org_slug: str, persona_id) -> HttpRespon
     return render(request, "research/persona_detail.html#share", ctx)
 
 
-@require_http_methods(["GET", "POST"])
-def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
-    access = get_access(request, org_slug)
-    persona = get_persona(access, persona_id, Can.EDIT)
-    if request.method == "POST":
-        persona.delete()
-        messages.success(request, _("Persona %(name)s deleted.") % {"name": persona})
-        return redirect("persona_list", org_slug)
+def _persona_delete_consequences(persona) -> list[str]:
+    """What deleting `persona` takes with it, and what it leaves behind."""
     n_entries = persona.empathy_entries.count()
     n_criteria = persona.criteria.count()
     n_roles = persona.dmu_memberships.count()
@@ -182,11 +176,22 @@ def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
             )
             % {"n": n_questions}
         )
+    return consequences
+
+
+@require_http_methods(["GET", "POST"])
+def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
+    access = get_access(request, org_slug)
+    persona = get_persona(access, persona_id, Can.EDIT)
+    if request.method == "POST":
+        persona.delete()
+        messages.success(request, _("Persona %(name)s deleted.") % {"name": persona})
+        return redirect("persona_list", org_slug)
     return _confirm_delete(
         request,
         access,
         title=_("Delete persona %(name)s?") % {"name": persona.name},
-        consequences=consequences,
+        consequences=_persona_delete_consequences(persona),
         cancel_url=persona.get_absolute_url(),
     )
 

@@ -86,14 +86,8 @@ def study_detail(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     return render(request, "research/study_detail.html", _study_context(access, study))
 
 
-@require_http_methods(["GET", "POST"])
-def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
-    access = get_access(request, org_slug)
-    study = get_study(access, study_id, Can.EDIT)
-    if request.method == "POST":
-        study.delete()
-        messages.success(request, _("Study %(title)s deleted.") % {"title": study})
-        return redirect("research_overview", org_slug)
+def _study_delete_consequences(study) -> list[str]:
+    """What deleting `study` takes with it: its findings and their citations."""
     findings = study.findings.all()
     n_findings = findings.count()
     consequences = [
@@ -116,11 +110,22 @@ def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
             )
             % {"n": cited}
         )
+    return consequences
+
+
+@require_http_methods(["GET", "POST"])
+def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
+    access = get_access(request, org_slug)
+    study = get_study(access, study_id, Can.EDIT)
+    if request.method == "POST":
+        study.delete()
+        messages.success(request, _("Study %(title)s deleted.") % {"title": study})
+        return redirect("research_overview", org_slug)
     return _confirm_delete(
         request,
         access,
         title=_("Delete study %(title)s?") % {"title": study.title},
-        consequences=consequences,
+        consequences=_study_delete_consequences(study),
         cancel_url=study.get_absolute_url(),
     )
 

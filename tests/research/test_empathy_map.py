@@ -246,6 +246,25 @@ def test_the_picker_lists_the_organisations_findings(entry, alice_client):
     assert b"Klantenenqu" in response.content
 
 
+def test_without_htmx_the_picker_is_a_page_that_cancels_to_the_persona(
+    entry, alice_client
+):
+    response = alice_client.get(
+        url("entry_evidence", entry.persona.organisation, entry.pk)
+    )
+    assert b"<h1>Cite findings</h1>" in response.content
+    back = entry.persona.get_absolute_url()
+    assert f'href="{back}" hx-get="{back}"'.encode() in response.content
+
+
+def test_viewers_are_sent_back_from_the_picker(entry, bob_client):
+    response = bob_client.get(
+        url("entry_evidence", entry.persona.organisation, entry.pk), **HX
+    )
+    assert response.status_code == 302
+    assert response["Location"] == entry.persona.get_absolute_url()
+
+
 def test_findings_of_another_organisation_cannot_be_cited(
     entry, other_org, alice_client
 ):
