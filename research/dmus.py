@@ -20,11 +20,11 @@ from research.evidence import evidence_share, evidence_view
 from research.forms import DMUForm, DMUMemberForm
 from research.models import DMU, DMU_ROLE_HELP, DMUMember, DMURole
 from research.pages import (
-    _confirm_delete,
-    _ctx,
-    _findings_with_study,
-    _page_conflict,
-    _save_versioned,
+    FINDINGS_WITH_STUDY,
+    confirm_delete,
+    page_conflict,
+    page_context,
+    save_versioned,
 )
 
 
@@ -37,7 +37,7 @@ def dmu_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "members", distinct=True, filter=Q(members__findings__isnull=False)
         ),
     )
-    return render(request, "research/dmu_list.html", _ctx(access, dmus=dmus))
+    return render(request, "research/dmu_list.html", page_context(access, dmus=dmus))
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,7 +50,7 @@ def dmu_create(request: HttpRequest, org_slug: str) -> HttpResponse:
         dmu.save()
         messages.success(request, _("DMU created. Now add who plays which role in it."))
         return redirect(dmu)
-    return render(request, "research/dmu_form.html", _ctx(access, form=form))
+    return render(request, "research/dmu_form.html", page_context(access, form=form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,14 +61,14 @@ def dmu_edit(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     clash_rows = None
     if request.method == "POST" and form.is_valid():
         fields = DMUForm.Meta.fields
-        if _save_versioned(form, dmu, fields):
+        if save_versioned(form, dmu, fields):
             messages.success(request, _("DMU saved."))
             return redirect(dmu)
-        clash_rows = _page_conflict(form, dmu, fields)
+        clash_rows = page_conflict(form, dmu, fields)
         if not DMU.objects.filter(pk=dmu.pk).exists():
             messages.error(request, _("Someone else deleted this DMU."))
             return redirect("dmu_list", org_slug)
-    ctx = _ctx(access, form=form, dmu=dmu, clashes=clash_rows)
+    ctx = page_context(access, form=form, dmu=dmu, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/dmu_form.html", ctx, status=status)
 
@@ -78,7 +78,7 @@ def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     access = get_access(request, org_slug)
     dmu = get_dmu(access, dmu_id)
     members = list(
-        dmu.members.select_related("persona").prefetch_related(_findings_with_study)
+        dmu.members.select_related("persona").prefetch_related(FINDINGS_WITH_STUDY)
     )
     roles = []
     for role in DMURole:
@@ -94,7 +94,7 @@ def dmu_detail(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
                 "validated": sum(1 for m in in_role if m.findings.all()),
             }
         )
-    ctx = _ctx(
+    ctx = page_context(
         access,
         dmu=dmu,
         roles=roles,
@@ -137,7 +137,7 @@ def dmu_delete(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
         dmu.delete()
         messages.success(request, _("DMU %(name)s deleted.") % {"name": dmu.name})
         return redirect("dmu_list", org_slug)
-    return _confirm_delete(
+    return confirm_delete(
         request,
         access,
         title=_("Delete DMU %(name)s?") % {"name": dmu.name},
@@ -161,7 +161,7 @@ def dmu_member_add(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
             % {"role": member.role_label},
         )
         return redirect(dmu)
-    ctx = _ctx(access, form=form, dmu=dmu)
+    ctx = page_context(access, form=form, dmu=dmu)
     return render(request, "research/dmu_member_form.html", ctx, status=422)
 
 
@@ -175,14 +175,16 @@ def dmu_member_edit(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpR
     clash_rows = None
     if request.method == "POST" and form.is_valid():
         fields = DMUMemberForm.Meta.fields
-        if _save_versioned(form, member, fields):
+        if save_versioned(form, member, fields):
             messages.success(request, _("Role saved."))
             return redirect(member.dmu)
-        clash_rows = _page_conflict(form, member, fields)
+        clash_rows = page_conflict(form, member, fields)
         if not DMUMember.objects.filter(pk=member.pk).exists():
             messages.error(request, _("Someone else removed this role."))
             return redirect(member.dmu)
-    ctx = _ctx(access, form=form, dmu=member.dmu, member=member, clashes=clash_rows)
+    ctx = page_context(
+        access, form=form, dmu=member.dmu, member=member, clashes=clash_rows
+    )
     status = 409 if clash_rows is not None else 200
     return render(request, "research/dmu_member_form.html", ctx, status=status)
 
@@ -198,7 +200,7 @@ def dmu_member_delete(
         messages.success(request, _("Role removed."))
         return redirect(member.dmu)
     consequences = [_("The persona and the findings stay; only this role goes.")]
-    return _confirm_delete(
+    return confirm_delete(
         request,
         access,
         title=_("Remove %(role)s from %(dmu)s?")
@@ -220,10 +222,10 @@ def dmu_member_card(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpR
 def _dmu_member_card(request, access, member):
     member = (
         DMUMember.objects.select_related("dmu", "persona")
-        .prefetch_related(_findings_with_study)
+        .prefetch_related(FINDINGS_WITH_STUDY)
         .get(pk=member.pk)
     )
-    ctx = _ctx(access, member=member, dmu=member.dmu)
+    ctx = page_context(access, member=member, dmu=member.dmu)
     return render(request, "research/dmu_detail.html#member", ctx)
 
 
@@ -252,5 +254,5 @@ def dmu_member_evidence(
 def dmu_share(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     access = get_access(request, org_slug)
     dmu = get_dmu(access, dmu_id)
-    ctx = _ctx(access, dmu=dmu, share=evidence_share(dmu.members.all()))
+    ctx = page_context(access, dmu=dmu, share=evidence_share(dmu.members.all()))
     return render(request, "research/dmu_detail.html#share", ctx)

@@ -30,11 +30,11 @@ from research.access import get_entry, get_persona
 from research.evidence import EVIDENCE_CHANGED, evidence_view
 from research.forms import EntryAddForm, EntryEditForm, MoveForm, ReorderForm
 from research.models import Area, EmpathyEntry
-from research.pages import _area, _ctx, _findings_with_study
+from research.pages import FINDINGS_WITH_STUDY, area_context, page_context
 
 
 def _entry_ctx(access, entry, **extra) -> dict:
-    return _ctx(access, entry=entry, persona=entry.persona, **extra)
+    return page_context(access, entry=entry, persona=entry.persona, **extra)
 
 
 def _area_fragment(
@@ -49,12 +49,12 @@ def _area_fragment(
     oob=False,
 ):
     entries = persona.empathy_entries.filter(area=area).prefetch_related(
-        _findings_with_study
+        FINDINGS_WITH_STUDY
     )
-    ctx = _ctx(
+    ctx = page_context(
         access,
         persona=persona,
-        area=_area(Area(area), list(entries)),
+        area=area_context(Area(area), list(entries)),
         add_form=form,
         focus_add=focus_add or form is not None,
         oob=oob,
@@ -66,7 +66,7 @@ def _area_fragment(
 def _entry_card(request, access, entry, status=200):
     entry = (
         EmpathyEntry.objects.select_related("persona")
-        .prefetch_related(_findings_with_study)
+        .prefetch_related(FINDINGS_WITH_STUDY)
         .get(pk=entry.pk)
     )
     return render(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from journeymap.access import get_access
 from research.evidence import evidence_share
 from research.models import DMUMember, EmpathyEntry, StudyKind
-from research.pages import _ctx
+from research.pages import page_context
 
 
 @require_safe
@@ -29,7 +29,7 @@ def research_overview(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
     entries = EmpathyEntry.objects.filter(persona__organisation=org)
     roles = DMUMember.objects.filter(dmu__organisation=org)
-    ctx = _ctx(
+    ctx = page_context(
         access,
         questions=questions,
         quantitative=[s for s in studies if s.kind == StudyKind.QUANTITATIVE],

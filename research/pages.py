@@ -1,21 +1,24 @@
 """
-What the research pages share. Every view gets its objects from
-research.access first thing; these helpers build on what it returns: the
-context every page gets, the delete confirmation, versioned saves of
-full-page forms with the rows of their conflict, and one area of an empathy
-map (drawn by the persona page and by the entry fragments).
+What the research pages share. Every view starts with the request's Access
+(journeymap.access.get_access) and gets its objects from research.access;
+these helpers build on what they return: the context every page gets, the
+delete confirmation, versioned saves of full-page forms with the rows of
+their conflict, and one area of an empathy map (drawn by the persona page and
+by the entry fragments).
 """
 
 from django.db.models import Prefetch
 from django.shortcuts import render
 
+from journeymap.access import Access
 from journeymap.editing import Clash, clashes, versioned_update
 from research.models import AREA_PROMPTS, Finding
 
-_findings_with_study = Prefetch("findings", Finding.objects.select_related("study"))
+FINDINGS_WITH_STUDY = Prefetch("findings", Finding.objects.select_related("study"))
 
 
-def _ctx(access, **extra) -> dict:
+def page_context(access: Access, **extra) -> dict:
+    """What every research template gets: who acts, where, and whether they may edit."""
     return {
         "access": access,
         "org": access.organisation,
@@ -24,12 +27,14 @@ def _ctx(access, **extra) -> dict:
     }
 
 
-def _confirm_delete(request, access, *, title, consequences, cancel_url):
-    ctx = _ctx(access, title=title, consequences=consequences, cancel_url=cancel_url)
+def confirm_delete(request, access: Access, *, title, consequences, cancel_url):
+    ctx = page_context(
+        access, title=title, consequences=consequences, cancel_url=cancel_url
+    )
     return render(request, "confirm_delete.html", ctx)
 
 
-def _save_versioned(form, obj, fields) -> bool:
+def save_versioned(form, obj, fields) -> bool:
     """Write the form's fields to `obj` if nobody saved it meanwhile."""
     values = {name: form.cleaned_data[name] for name in fields}
     saved = versioned_update(
@@ -42,7 +47,7 @@ def _save_versioned(form, obj, fields) -> bool:
     return saved
 
 
-def _page_conflict(form, obj, fields, m2m=()) -> list[Clash]:
+def page_conflict(form, obj, fields, m2m=()) -> list[Clash]:
     """
     For full-page forms: reload `obj`, list what differs, and let the form be
     sent again against the current version ("overwrite with mine").
@@ -63,7 +68,8 @@ def _page_conflict(form, obj, fields, m2m=()) -> list[Clash]:
     return result
 
 
-def _area(area, entries) -> dict:
+def area_context(area, entries) -> dict:
+    """One area of an empathy map, as research/persona_detail.html#area draws it."""
     return {
         "value": area.value,
         "label": area.label,

@@ -21,12 +21,12 @@ from research.evidence import evidence_share
 from research.forms import CriterionForm, CriterionWeightForm, PersonaForm
 from research.models import Area, Awareness, Persona
 from research.pages import (
-    _area,
-    _confirm_delete,
-    _ctx,
-    _findings_with_study,
-    _page_conflict,
-    _save_versioned,
+    FINDINGS_WITH_STUDY,
+    area_context,
+    confirm_delete,
+    page_conflict,
+    page_context,
+    save_versioned,
 )
 
 
@@ -53,7 +53,7 @@ def persona_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             | Q(job__icontains=query)
             | Q(description__icontains=query)
         )
-    ctx = _ctx(access, personas=list(personas), query=query)
+    ctx = page_context(access, personas=list(personas), query=query)
     if request.htmx and request.htmx.target == "persona-results":
         return render(request, "research/persona_list.html#results", ctx)
     return render(request, "research/persona_list.html", ctx)
@@ -73,7 +73,9 @@ def persona_create(request: HttpRequest, org_slug: str) -> HttpResponse:
             % {"name": persona.name},
         )
         return redirect(persona)
-    return render(request, "research/persona_form.html", _ctx(access, form=form))
+    return render(
+        request, "research/persona_form.html", page_context(access, form=form)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,27 +86,27 @@ def persona_edit(request: HttpRequest, org_slug: str, persona_id) -> HttpRespons
     clash_rows = None
     if request.method == "POST" and form.is_valid():
         fields = PersonaForm.Meta.fields
-        if _save_versioned(form, persona, fields):
+        if save_versioned(form, persona, fields):
             messages.success(request, _("Persona saved."))
             return redirect(persona)
-        clash_rows = _page_conflict(form, persona, fields)
+        clash_rows = page_conflict(form, persona, fields)
         if not clash_rows and not Persona.objects.filter(pk=persona.pk).exists():
             messages.error(request, _("Someone else deleted this persona."))
             return redirect("persona_list", org_slug)
-    ctx = _ctx(access, form=form, persona=persona, clashes=clash_rows)
+    ctx = page_context(access, form=form, persona=persona, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/persona_form.html", ctx, status=status)
 
 
 def _persona_detail_context(access, persona) -> dict:
-    entries = persona.empathy_entries.prefetch_related(_findings_with_study)
+    entries = persona.empathy_entries.prefetch_related(FINDINGS_WITH_STUDY)
     by_area = {area: [] for area in Area}
     for entry in entries:
         by_area[entry.area].append(entry)
-    return _ctx(
+    return page_context(
         access,
         persona=persona,
-        areas=[_area(area, by_area[area]) for area in Area],
+        areas=[area_context(area, by_area[area]) for area in Area],
         criteria=list(persona.criteria.all()),
         criterion_form=CriterionForm(),
         share=evidence_share(persona.empathy_entries.all()),
@@ -134,7 +136,7 @@ def persona_share(request: HttpRequest, org_slug: str, persona_id) -> HttpRespon
     access = get_access(request, org_slug)
     persona = get_persona(access, persona_id)
     share = evidence_share(persona.empathy_entries.all())
-    ctx = _ctx(access, persona=persona, share=share)
+    ctx = page_context(access, persona=persona, share=share)
     return render(request, "research/persona_detail.html#share", ctx)
 
 
@@ -187,7 +189,7 @@ def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
         persona.delete()
         messages.success(request, _("Persona %(name)s deleted.") % {"name": persona})
         return redirect("persona_list", org_slug)
-    return _confirm_delete(
+    return confirm_delete(
         request,
         access,
         title=_("Delete persona %(name)s?") % {"name": persona.name},
@@ -200,7 +202,7 @@ def persona_delete(request: HttpRequest, org_slug: str, persona_id) -> HttpRespo
 
 
 def _criteria_fragment(request, access, persona, form=None, status=200, note=None):
-    ctx = _ctx(
+    ctx = page_context(
         access,
         persona=persona,
         criteria=list(persona.criteria.all()),
@@ -236,7 +238,7 @@ def criterion_weight(request: HttpRequest, org_slug: str, criterion_id) -> HttpR
     note, status = None, 200
     if not form.is_valid():
         note, status = _("Choose a weight from 1 to 5."), 422
-    elif not _save_versioned(form, criterion, ["weight"]):
+    elif not save_versioned(form, criterion, ["weight"]):
         # A weight is one number: show theirs and let the editor pick again.
         note = _(
             "Someone else changed the weight of %(name)s meanwhile; "

@@ -11,7 +11,7 @@ from journeymap.access import Can, get_access
 from research.access import get_question
 from research.forms import QUESTION_STARTERS, QuestionForm
 from research.models import DMU, Persona, QuestionStatus, ResearchQuestion
-from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
+from research.pages import confirm_delete, page_conflict, page_context, save_versioned
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +33,7 @@ def question_create(request: HttpRequest, org_slug: str) -> HttpResponse:
         if "another" in request.POST:
             return redirect("question_create", org_slug)
         return redirect("research_overview", org_slug)
-    ctx = _ctx(access, form=form, starters=QUESTION_STARTERS)
+    ctx = page_context(access, form=form, starters=QUESTION_STARTERS)
     return render(request, "research/question_form.html", ctx)
 
 
@@ -48,12 +48,12 @@ def question_detail(request: HttpRequest, org_slug: str, question_id) -> HttpRes
     clash_rows = None
     if request.method == "POST" and form.is_valid():
         fields = ["text", "persona", "dmu"]
-        if _save_versioned(form, question, fields):
+        if save_versioned(form, question, fields):
             messages.success(request, _("Question saved."))
             return redirect(question)
-        clash_rows = _page_conflict(form, question, fields)
+        clash_rows = page_conflict(form, question, fields)
     findings = question.findings.select_related("study")
-    ctx = _ctx(
+    ctx = page_context(
         access,
         question=question,
         form=form,
@@ -99,7 +99,7 @@ def question_delete(request: HttpRequest, org_slug: str, question_id) -> HttpRes
         _("Its findings (%(n)d) and studies (%(s)d) stay, no longer linked to it.")
         % {"n": question.findings.count(), "s": question.studies.count()}
     ]
-    return _confirm_delete(
+    return confirm_delete(
         request,
         access,
         title=_("Delete this research question?"),

@@ -19,7 +19,7 @@ from research.access import get_finding, get_study
 from research.evidence import citation_counts, citations_of
 from research.forms import FindingForm, StudyForm
 from research.models import Finding, Study
-from research.pages import _confirm_delete, _ctx, _page_conflict, _save_versioned
+from research.pages import confirm_delete, page_conflict, page_context, save_versioned
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +36,7 @@ def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
             form.save_m2m()
         messages.success(request, _("Study added. Now write down what you found."))
         return redirect(study)
-    return render(request, "research/study_form.html", _ctx(access, form=form))
+    return render(request, "research/study_form.html", page_context(access, form=form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,17 +49,17 @@ def study_edit(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = [f for f in StudyForm.Meta.fields if f != "questions"]
         with transaction.atomic():
-            saved = _save_versioned(form, study, fields)
+            saved = save_versioned(form, study, fields)
             if saved:
                 study.questions.set(form.cleaned_data["questions"])
         if saved:
             messages.success(request, _("Study saved."))
             return redirect(study)
-        clash_rows = _page_conflict(form, study, fields, m2m=["questions"])
+        clash_rows = page_conflict(form, study, fields, m2m=["questions"])
         if not Study.objects.filter(pk=study.pk).exists():
             messages.error(request, _("Someone else deleted this study."))
             return redirect("research_overview", org_slug)
-    ctx = _ctx(access, form=form, study=study, clashes=clash_rows)
+    ctx = page_context(access, form=form, study=study, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/study_form.html", ctx, status=status)
 
@@ -70,7 +70,7 @@ def _study_context(access, study, finding_form=None) -> dict:
     cited = citation_counts(findings)
     for finding in findings:
         finding.n_cited = cited.get(finding.pk, 0)
-    return _ctx(
+    return page_context(
         access,
         study=study,
         findings=findings,
@@ -121,7 +121,7 @@ def study_delete(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
         study.delete()
         messages.success(request, _("Study %(title)s deleted.") % {"title": study})
         return redirect("research_overview", org_slug)
-    return _confirm_delete(
+    return confirm_delete(
         request,
         access,
         title=_("Delete study %(title)s?") % {"title": study.title},
@@ -157,17 +157,17 @@ def finding_edit(request: HttpRequest, org_slug: str, finding_id) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         fields = ["statement", "source", "date"]
         with transaction.atomic():
-            saved = _save_versioned(form, finding, fields)
+            saved = save_versioned(form, finding, fields)
             if saved:
                 finding.questions.set(form.cleaned_data["questions"])
         if saved:
             messages.success(request, _("Finding saved."))
             return redirect(finding.study)
-        clash_rows = _page_conflict(form, finding, fields, m2m=["questions"])
+        clash_rows = page_conflict(form, finding, fields, m2m=["questions"])
         if not Finding.objects.filter(pk=finding.pk).exists():
             messages.error(request, _("Someone else deleted this finding."))
             return redirect(finding.study)
-    ctx = _ctx(access, form=form, finding=finding, clashes=clash_rows)
+    ctx = page_context(access, form=form, finding=finding, clashes=clash_rows)
     status = 409 if clash_rows is not None else 200
     return render(request, "research/finding_form.html", ctx, status=status)
 
@@ -193,7 +193,7 @@ def finding_delete(request: HttpRequest, org_slug: str, finding_id) -> HttpRespo
         if cited
         else _("Nothing cites it yet.")
     ]
-    return _confirm_delete(
+    return confirm_delete(
         request,
         access,
         title=_("Delete this finding?"),
