@@ -84,11 +84,12 @@ def test_add_an_action_with_owner_and_due_date(alice_client, org, trip, stage, d
     assert b"Call back within a day" in response.content
     assert b"autofocus" in response.content  # ready for the next one
     activity = trip.activities.first()
-    assert (activity.verb, activity.object_id, activity.after) == (
+    assert (activity.verb, activity.object_id, activity.object_label) == (
         "create",
         action.pk,
         "Call back within a day",
     )
+    assert activity.changes == []  # the label names what was added
 
 
 def test_add_without_htmx_redirects_to_the_action(alice_client, org, trip, stage):
@@ -203,10 +204,16 @@ def test_edit_saves_every_field_and_logs_before_and_after(
     assert action.version == 2
     assert b"Fewer no-shows" in response.content
     activity = trip.activities.first()
-    assert activity.verb == "update"
-    assert "title: Call back" in activity.before
-    assert "owner: dave" in activity.after
-    assert "status: done" in activity.after
+    assert (activity.verb, activity.object_label) == ("update", "Call back")
+    assert activity.changes == [
+        {"field": "title", "before": "Call back", "after": "Call back the same day"},
+        {"field": "description", "before": "", "after": "Within four hours"},
+        {"field": "owner", "before": None, "after": "dave"},
+        {"field": "due", "before": None, "after": "2026-12-31"},
+        {"field": "status", "before": "open", "after": "done"},
+        {"field": "card", "before": None, "after": "Booking page"},
+        {"field": "evaluation", "before": "", "after": "Fewer no-shows"},
+    ]
 
 
 def test_a_card_of_another_stage_or_map_is_refused(alice_client, org, alice, trip):
@@ -274,11 +281,10 @@ def test_quick_status_change(alice_client, org, trip, stage):
     action.refresh_from_db()
     assert (action.status, action.version) == ("in_progress", 2)
     activity = trip.activities.first()
-    assert (activity.verb, activity.before, activity.after) == (
-        "status",
-        "status: open",
-        "status: in_progress",
-    )
+    assert activity.verb == "status"
+    assert activity.changes == [
+        {"field": "status", "before": "open", "after": "in_progress"}
+    ]
 
 
 def test_done_asks_for_an_evaluation(alice_client, org, trip, stage):
@@ -318,7 +324,8 @@ def test_delete_asks_then_deletes(alice_client, org, trip, stage):
     assert response.status_code == 200
     assert not Action.objects.exists()
     activity = trip.activities.first()
-    assert (activity.verb, activity.before) == ("delete", "Go away")
+    assert (activity.verb, activity.object_id) == ("delete", action.pk)
+    assert (activity.object_label, activity.changes) == ("Go away", [])
 
 
 def test_delete_of_a_changed_action_asks_again(alice_client, org, trip, stage):
@@ -558,7 +565,8 @@ def test_board_status_change(alice_client, org, board):
     late.refresh_from_db()
     assert late.status == "done"
     activity = board["trip"].activities.first()
-    assert (activity.verb, activity.after) == ("status", "status: done")
+    assert (activity.verb, activity.object_label) == ("status", "Late")
+    assert activity.changes == [{"field": "status", "before": "open", "after": "done"}]
 
 
 def test_board_status_change_without_js_goes_back_to_the_filter(

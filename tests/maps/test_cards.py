@@ -1,5 +1,6 @@
 """Cards in the cells of the canvas: add, edit, delete, reorder, move, evidence."""
 
+import json
 import uuid
 
 import pytest
@@ -80,10 +81,10 @@ def test_add_returns_the_cell_with_the_form_open(
     assert f'id="cell-{text_lane.pk}-{stages[1].pk}"' in body
     assert "Looks for a podiatrist" in body
     assert "autofocus" in body  # the add form stays open for the next card
-    assert response["HX-Trigger"] == "evidence-changed"
+    assert "evidence-changed" in json.loads(response["HX-Trigger"])
     assert _texts(stages[1], text_lane) == ["Looks for a podiatrist"]
     activity = Activity.objects.get(map=trip, object_kind="card", verb="create")
-    assert activity.after == "Looks for a podiatrist"
+    assert (activity.object_label, activity.changes) == ("Looks for a podiatrist", [])
 
 
 def test_add_a_touchpoint_with_its_channel(dave_client, org, trip, stages, touch_lane):
@@ -274,7 +275,10 @@ def test_edit_saves_text_and_records_it(dave_client, org, trip, stages, text_lan
     card.refresh_from_db()
     assert (card.text, card.version) == ("New\nline", 2)
     activity = Activity.objects.get(map=trip, object_kind="card", verb="update")
-    assert (activity.before, activity.after) == ("Old", "New\nline")
+    assert activity.object_label == "Old"  # what it was called when edited
+    assert activity.changes == [
+        {"field": "text", "before": "Old", "after": "New\nline"}
+    ]
 
 
 def test_edit_saves_touchpoint_fields(dave_client, org, trip, stages, touch_lane):
@@ -306,7 +310,15 @@ def test_edit_saves_touchpoint_fields(dave_client, org, trip, stages, touch_lane
     )
     assert card.moment_of_truth and card.experience == "positive"
     activity = Activity.objects.get(map=trip, object_kind="card", verb="update")
-    assert "Channel: Something else" in activity.after
+    assert activity.changes == [
+        {"field": "channel", "before": "", "after": "custom"},
+        {"field": "custom_channel", "before": "", "after": "Fair stand"},
+        {"field": "online", "before": None, "after": False},
+        {"field": "branded", "before": None, "after": True},
+        {"field": "department", "before": "", "after": "Sales"},
+        {"field": "experience", "before": "", "after": "positive"},
+        {"field": "moment_of_truth", "before": False, "after": True},
+    ]
 
 
 def test_a_bare_text_edit_keeps_the_touchpoint_fields(
@@ -472,9 +484,10 @@ def test_delete_asks_then_deletes(dave_client, org, trip, stages, text_lane):
     )
     assert response.status_code == 200
     assert f'id="cell-{text_lane.pk}-{stages[0].pk}"'.encode() in response.content
-    assert response["HX-Trigger"] == "evidence-changed"
+    assert "evidence-changed" in json.loads(response["HX-Trigger"])
     assert not Card.objects.exists()
-    assert _activity(trip, "delete").before == "Bye"
+    activity = _activity(trip, "delete")
+    assert (activity.object_id, activity.object_label) == (card.pk, "Bye")
 
 
 def test_delete_of_a_changed_card_asks_again(
@@ -538,11 +551,18 @@ def test_drag_to_another_stage_moves_the_card(
     body = response.content.decode()
     assert f'id="cell-{pains_lane.pk}-{stages[2].pk}"' in body
     assert f'id="cell-{text_lane.pk}-{stages[0].pk}" ' in body  # source, out of band
-    assert response["HX-Trigger"] == "evidence-changed"
+    assert "evidence-changed" in json.loads(response["HX-Trigger"])
     assert _texts(stages[2], pains_lane) == ["a", "b"]
     assert _texts(stages[0], text_lane) == []
     activity = Activity.objects.get(map=trip, object_kind="card", verb="move")
-    assert stages[2].title in activity.after
+    assert (activity.object_id, activity.object_label) == (a.pk, "a")
+    assert activity.changes == [
+        {
+            "field": "cell",
+            "before": f"{stages[0].title} · {text_lane.title}",
+            "after": f"{stages[2].title} · {pains_lane.title}",
+        }
+    ]
 
 
 def test_a_card_of_another_map_cannot_be_dragged_in(
@@ -631,9 +651,10 @@ def test_cite_a_finding_turns_the_card_validated(
     response = dave_client.post(url, {"version": 1, "findings": [finding.pk]}, **HTMX)
     assert response.status_code == 200
     assert b"is-validated" in response.content
-    assert response["HX-Trigger"] == "evidence-changed"
+    assert "evidence-changed" in json.loads(response["HX-Trigger"])
     assert list(card.findings.all()) == [finding]
-    assert _activity(trip, "cite").after == finding.statement
+    cited = _activity(trip, "cite").changes
+    assert cited == [{"field": "findings", "before": [], "after": [finding.statement]}]
     # And uncite.
     response = dave_client.post(url, {"version": 2}, **HTMX)
     assert b"is-assumption" in response.content

@@ -82,9 +82,13 @@ def test_the_history_panel_of_the_demo_is_not_empty(seeded, client):
     podiatrist = JourneyMap.objects.get(title="Bezoek aan de podotherapeut")
     assert podiatrist.activities.count() >= 5
     body = client.get(f"{podiatrist.get_absolute_url()}history/").content.decode()
-    assert "set emotion" in body
-    assert "Someone who has left" in body
-    assert "changed action status" in body
+    assert "set the feeling in “Afspraak maken”" in body
+    assert "Status: In progress" in body and "Status: Done" in body
+    # The rename was made by someone who is not a member.
+    left = '<span class="history-who is-gone">Someone who has left</span>'
+    assert f"{left} renamed the stage “Afspraak” to “Afspraak maken”" in body
+    action = "Vergoeding per verzekeraar uitleggen op de website"
+    assert f"changed the status of the action “{action}”" in body
 
 
 def test_an_older_demo_gains_what_it_lacked(seeded):

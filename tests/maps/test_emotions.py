@@ -99,13 +99,22 @@ def test_every_change_is_recorded_and_a_repeat_is_not(alice_client, trip, alice)
     rows = list(
         Activity.objects.filter(object_kind="emotion")
         .order_by("revision")
-        .values_list("verb", "before", "after", "user")
+        .values_list("verb", "object_label", "changes", "user")
     )
-    where = f"The customer, {stage.title}"
     assert rows == [
-        ("set", f"{where}: not set", "negative", alice.pk),
-        ("set", f"{where}: negative", "positive", alice.pk),
-        ("set", f"{where}: positive", "not set", alice.pk),
+        (
+            "set",
+            stage.title,
+            [{"field": "score", "before": None, "after": -1}],
+            alice.pk,
+        ),
+        ("set", stage.title, [{"field": "score", "before": -1, "after": 1}], alice.pk),
+        (
+            "set",
+            stage.title,
+            [{"field": "score", "before": 1, "after": None}],
+            alice.pk,
+        ),
     ]
     revision = trip.revision
     trip.refresh_from_db()
@@ -118,8 +127,9 @@ def test_scores_per_persona(alice_client, b2b, frank, anna):
     _set(alice_client, b2b, stage, "1", persona=anna)
     scores = dict(Emotion.objects.values_list("persona__name", "score"))
     assert scores == {"Frank": -2, "Anna": 1}
-    before = Activity.objects.filter(object_kind="emotion").first().before
-    assert before == f"Anna, {stage.title}: not set"
+    latest = Activity.objects.filter(object_kind="emotion").first()
+    assert latest.object_label == f"{stage.title} · Anna"
+    assert latest.changes == [{"field": "score", "before": None, "after": 1}]
 
 
 def test_a_persona_not_on_the_map_is_404(alice_client, b2b, org):
@@ -229,8 +239,10 @@ def test_note_editor_and_save(alice_client, trip, feeling, alice):
     feeling.refresh_from_db()
     assert (feeling.note, feeling.version) == ("Waited 40 minutes", 2)
     activity = Activity.objects.get(object_kind="emotion")
-    assert activity.after == "Waited 40 minutes"
-    assert activity.before.endswith(": Long wait")
+    assert (activity.verb, activity.object_label) == ("update", feeling.stage.title)
+    assert activity.changes == [
+        {"field": "note", "before": "Long wait", "after": "Waited 40 minutes"}
+    ]
 
 
 def test_a_stale_note_is_a_conflict_with_both_texts(alice_client, trip, feeling):
