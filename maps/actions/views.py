@@ -474,7 +474,18 @@ def action_edit(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
         if saved:
             changes = field_changes(action, new)
             if changes:
-                record(journey_map, access, "update", action, changes=changes)
+                # A move to another stage touches the cells of both stages.
+                touched = [f"action:{action.pk}", f"actions:{old_stage_id or ''}"]
+                new_stage = new["stage"].pk if new["stage"] else ""
+                touched.append(f"actions:{new_stage}")
+                record(
+                    journey_map,
+                    access,
+                    "update",
+                    action,
+                    changes=changes,
+                    fragments=dict.fromkeys(touched),
+                )
     if not saved:
         return _edit_conflict(request, access, journey_map, action, data)
     action = Action.objects.select_related("owner").get(pk=action.pk)

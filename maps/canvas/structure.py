@@ -385,7 +385,14 @@ def stage_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 after = _titles(by_id[pk] for pk in form.cleaned_data["order"])
                 if after != _titles(stages):
                     order = change("order", _titles(stages), after)
-                    record(journey_map, access, "reorder", None, changes=[order])
+                    record(
+                        journey_map,
+                        access,
+                        "reorder",
+                        kind="stage",
+                        changes=[order],
+                        fragments=["grid"],
+                    )
     if not request.htmx:
         return _back(request, journey_map, "" if ok else str(STALE_ORDER))
     if not ok:
@@ -621,7 +628,14 @@ def lane_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
                 after = _titles(by_id[pk] for pk in ids)
                 if after != _titles(lanes):
                     order = change("order", _titles(lanes), after)
-                    record(journey_map, access, "reorder", None, changes=[order])
+                    record(
+                        journey_map,
+                        access,
+                        "reorder",
+                        kind="lane",
+                        changes=[order],
+                        fragments=["grid"],
+                    )
     if not request.htmx:
         return _back(request, journey_map, "" if ok else str(STALE_ORDER))
     if not ok:

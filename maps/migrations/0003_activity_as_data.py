@@ -37,6 +37,8 @@ def _labels(apps) -> dict:
                     label = translation.gettext(verbose) if verbose else ""
                 if label:
                     labels[label[:1].upper() + label[1:]] = field.name
+            # The actions' log named its fields as they are named in code.
+            labels[field.name] = field.name
         for language in ("en", "nl"):
             with translation.override(language):
                 labels[translation.gettext("Stage")] = "stage"
