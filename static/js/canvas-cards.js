@@ -129,7 +129,7 @@
       );
       if (button) {
         event.preventDefault();
-        button.click();
+        button.click(); // swaps.js gives the focus to this button after the swap
       }
       return;
     }
@@ -186,7 +186,8 @@
     }
   });
 
-  // Keep one cell in the tab order, also after htmx swapped cells.
+  // Keep one cell in the tab order, also after htmx swapped cells. (When a
+  // swap takes the focused card or form away, swaps.js focuses its cell.)
   function ensureRoving() {
     if (document.querySelector('[data-cell][tabindex="0"]')) return;
     const first = document.querySelector("[data-cell]");
@@ -194,17 +195,5 @@
   }
 
   document.addEventListener("DOMContentLoaded", ensureRoving);
-  document.addEventListener("htmx:afterSettle", function (event) {
-    ensureRoving();
-    // A cell answered with a closed add form after Escape-less flows: if
-    // focus fell out of the grid with the swapped element, give it back.
-    const target = event.detail && event.detail.target;
-    if (
-      target instanceof Element &&
-      target.matches("[data-cell]") &&
-      (document.activeElement === document.body || !document.activeElement)
-    ) {
-      focusCell(document.getElementById(target.id));
-    }
-  });
+  document.addEventListener("htmx:afterSettle", ensureRoving);
 })();

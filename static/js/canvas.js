@@ -1,6 +1,7 @@
 // The journey canvas's frame: stages and lanes reorder by dragging their
-// handle or with Alt+arrows on a focused header; focus comes back to the
-// header after the grid is swapped; the compact zoom level is remembered.
+// handle or with Alt+arrows on a focused header; the compact zoom level is
+// remembered. Focus comes back to the header's control after the grid is
+// swapped through swaps.js (the same control, or the header's [data-focus]).
 // Card mechanics (inline edit, drag, 409s) are in cards.js, whose Enter/Escape
 // handling the header edit forms reuse ([data-card-input], [data-card-cancel]).
 //
@@ -17,7 +18,10 @@
 (function () {
   const ZOOM_KEY = "journeymap.canvas.compact";
   const HEADS = "th[data-stage-id], th[data-lane-id]";
-  let refocus = null;
+
+  function focusAfterSwap(selector) {
+    if (window.Journeymap) window.Journeymap.swaps.focusAfterSwap(selector);
+  }
 
   function headKey(head) {
     return head.dataset.stageId
@@ -79,7 +83,7 @@
         ghostClass: "head-ghost",
         onEnd: function (event) {
           if (event.oldIndex === event.newIndex) return;
-          refocus = { key: headKey(event.item), move: null };
+          focusAfterSwap(headKey(event.item));
           const ids = Array.from(row.querySelectorAll(":scope > th[data-stage-id]")).map(
             function (th) { return th.dataset.stageId; }
           );
@@ -99,7 +103,7 @@
         onEnd: function (event) {
           if (event.oldIndex === event.newIndex) return;
           const head = event.item.querySelector(":scope > th[data-lane-id]");
-          if (head) refocus = { key: headKey(head), move: null };
+          if (head) focusAfterSwap(headKey(head));
           const ids = Array.from(body.querySelectorAll(":scope > tr > th[data-lane-id]")).map(
             function (th) { return th.dataset.laneId; }
           );
@@ -123,47 +127,19 @@
     const button = head.querySelector('[data-move="' + direction + '"]');
     if (!button) return;
     event.preventDefault();
-    button.click();
+    button.click(); // swaps.js gives the focus to this button after the swap
   });
 
-  // ---- Focus back to the header after a swap ----------------------------------
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    const elt = event.detail.elt;
-    if (!elt || !elt.closest) return;
-    const head = elt.closest(HEADS);
-    if (head) {
-      const mover = elt.matches("[data-move]") ? elt : elt.querySelector("[data-move]");
-      refocus = { key: headKey(head), move: mover ? mover.dataset.move : null };
-    } else if (elt.closest(".stage-add, .lane-tools")) {
-      refocus = { key: null, move: null };
-    }
-  });
-
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!refocus) return;
-    const wanted = refocus;
-    refocus = null;
-    // A header that opened a form (a new stage, a rename) gives it the focus.
-    const canvas = document.getElementById("canvas");
-    const own = wanted.key && document.querySelector(wanted.key + " [autofocus]");
-    const auto =
-      own || (canvas && canvas.querySelector(".head-form [autofocus], .lane-add [autofocus]"));
-    if (auto) {
-      auto.focus();
-      if (auto.select) auto.select();
-      return;
-    }
-    if (!wanted.key) return;
-    const active = document.activeElement;
-    if (active && active !== document.body && document.contains(active)) return;
-    const head = document.querySelector(wanted.key);
-    if (!head) return;
-    const target =
-      (wanted.move && head.querySelector('[data-move="' + wanted.move + '"]')) ||
-      head.querySelector("[data-focus]") ||
-      head;
-    if (target === head) head.setAttribute("tabindex", "-1");
-    target.focus();
+  // ---- A header form that opens selects its title, so typing replaces it ----
+  const selected = new WeakSet();
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const field = document.activeElement;
+    if (!field || !field.select || selected.has(field)) return;
+    if (!field.matches(".head-form [autofocus], .lane-add [autofocus]")) return;
+    // Only the swap that brought the form, not a later one around it.
+    if (!(event.target instanceof Element) || !event.target.contains(field)) return;
+    selected.add(field);
+    field.select();
   });
 
   function init(root) {

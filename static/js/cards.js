@@ -9,28 +9,21 @@
 //   [data-move="up"|"down"]  buttons that move their card; Alt+↑/↓ presses them;
 //   [data-card-form] with [data-card-input]: Enter saves, Shift+Enter adds a
 //       line, Escape presses the form's [data-card-cancel];
-//   409 (conflict) and 422 (invalid input) answers carry a fragment to show;
-//   other failures are said in the nearest [data-card], [data-card-errors] or list.
+//   failures are said in the nearest [data-card], [data-card-errors] or list.
+//
+// Swapping the answers in (409s and 422s too) and giving the focus back to the
+// card or the control that was used is swaps.js's job, for every fragment.
 //
 // No inline handlers or eval: the CSP forbids them.
 "use strict";
 
 (function () {
-  // Which card to give focus back to once htmx has swapped in new HTML.
-  let refocus = null;
-
-  function announce(card, text) {
+  function announce(text) {
     const status = document.querySelector("[data-card-status]");
     if (status && text) status.textContent = text;
   }
 
-  // htmx leaves 4xx answers unswapped by default; ours are fragments to show.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    const status = event.detail.xhr.status;
-    if (status === 409 || status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
     // SortableJS animates with inline styles (allowed: they are set through
     // the CSSOM). While settling, htmx copies the attributes of old elements
     // onto new ones with the same id, which re-applies those styles as
@@ -70,27 +63,14 @@
     note.textContent = message ? message.textContent : status;
   });
 
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    const elt = event.detail.elt;
-    const card = elt.closest && elt.closest("[data-card-id]");
-    if (!card) return;
-    refocus = { id: card.dataset.cardId, move: elt.dataset.move || null };
+  // swaps.js gave the focus back to a move button of a card that moved: say where.
+  document.addEventListener("journeymap:focus-restored", function (event) {
+    const button = event.target;
+    if (button instanceof Element && button.matches("[data-card] [data-move]")) {
+      announce(button.getAttribute("aria-label"));
+    }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!refocus) return;
-    const wanted = refocus;
-    refocus = null;
-    const card = document.querySelector(
-      '[data-card-id="' + CSS.escape(wanted.id) + '"]'
-    );
-    if (!card) return;
-    // A fragment with its own autofocus (an edit form) keeps that focus.
-    if (card.querySelector("[autofocus]")) return;
-    const button = wanted.move && card.querySelector('[data-move="' + wanted.move + '"]');
-    (button || card).focus();
-    if (wanted.move) announce(card, button ? button.getAttribute("aria-label") : "");
-  });
 
   document.addEventListener("keydown", function (event) {
     const target = event.target;
@@ -131,7 +111,7 @@
       const button = card.querySelector('[data-move="' + direction + '"]');
       if (button) {
         event.preventDefault();
-        button.click();
+        button.click(); // swaps.js gives the focus to this button after the swap
       }
     }
   });
@@ -172,7 +152,8 @@
         onEnd: function (event) {
           const into = event.to;
           if (into === event.from && event.oldIndex === event.newIndex) return;
-          refocus = { id: event.item.dataset.cardId, move: null };
+          // Nothing had the focus while dragging: the card gets it after the swap.
+          if (window.Journeymap) window.Journeymap.swaps.focusAfterSwap(event.item);
           window.htmx.ajax("POST", into.dataset.reorderUrl, {
             source: into,
             target: into.dataset.reorderTarget || into,
