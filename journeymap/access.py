@@ -42,9 +42,6 @@ ROLE_ABILITIES = {
     Role.OWNER: frozenset({Can.READ, Can.CONTRIBUTE, Can.EDIT, Can.MANAGE}),
 }
 
-# The older names, for the places that say "the least role needed".
-READ, WRITE, OWN = Can.READ, Can.EDIT, Can.MANAGE
-
 
 class SignInRequired(Exception):
     """Raised by get_access for an anonymous visitor; AccessMiddleware answers it."""
@@ -187,39 +184,3 @@ class AccessMiddleware:
             back = request.htmx.current_url_abs_path or "/"
             return HttpResponseClientRedirect(redirect_to_login(back).url)
         return redirect_to_login(request.get_full_path())
-
-
-# ---- The older helpers, until every view uses get_access ----------------------
-
-
-def get_membership(request: HttpRequest, org_slug: str, need: str = READ) -> Membership:
-    """The signed-in user's membership of the organisation at `org_slug`."""
-    return get_access(request, org_slug, _ability(need)).membership
-
-
-def get_member_for_owner(
-    request: HttpRequest, org_slug: str, membership_id
-) -> tuple[Membership, Membership]:
-    """(the acting owner's membership, the membership they act on)."""
-    access = get_access(request, org_slug, Can.MANAGE)
-    return access.membership, get_member(access, membership_id)
-
-
-def get_object_for_member(
-    request: HttpRequest,
-    org_slug: str,
-    queryset: QuerySet,
-    pk,
-    write: bool = False,
-    org_path: str = "organisation",
-):
-    """(membership, object): get_access and get_object in one call."""
-    access = get_access(request, org_slug)
-    need = Can.EDIT if write else Can.READ
-    return access.membership, get_object(access, queryset, pk, need, org_path)
-
-
-def _ability(need: str) -> str:
-    return {Role.VIEWER: Can.READ, Role.EDITOR: Can.EDIT, Role.OWNER: Can.MANAGE}.get(
-        need, need
-    )

@@ -19,7 +19,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from journeymap.access import Access, Can, get_access, get_member
+from journeymap.access import Access, Can, get_access, get_member, get_object
 from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SignupForm
 from journeymap.models import (
     Invitation,
@@ -212,15 +212,15 @@ def member_invite(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _get_pending_invitation(request, access: Access, invitation_id):
-    """The open invitation, or None with a message (it was used or withdrawn)."""
+    """
+    The open invitation, or None with a message (it was used or has expired).
+    Not an invitation of this organisation (or withdrawn, which deletes it): 404.
+    """
     access.require(Can.MANAGE)
-    invitation = (
-        Invitation.objects.pending()
-        .filter(pk=invitation_id, organisation=access.organisation)
-        .first()
-    )
-    if invitation is None:
+    invitation = get_object(access, Invitation.objects.all(), invitation_id, Can.MANAGE)
+    if not Invitation.objects.pending().filter(pk=invitation.pk).exists():
         messages.error(request, _("That invitation was already used or withdrawn."))
+        return None
     return invitation
 
 

@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.http import Http404
 
 from journeymap.access import Access, Can, get_object
-from maps.models import Action, Card, Emotion, JourneyMap, Lane, Stage
+from maps.models import Action, Activity, Card, Emotion, JourneyMap, Lane, Stage
 
 
 def get_map(access: Access, map_id, need: str = Can.READ) -> JourneyMap:
@@ -32,6 +32,17 @@ def get_card(access: Access, card_id, need: str = Can.READ) -> Card:
     if not access.reaches_map(card.map_id):
         raise Http404("Not found")
     return card
+
+
+def card_was_deleted(access: Access, card_id) -> bool:
+    """True when a card of this organisation with this id was deleted (history)."""
+    access.require(Can.EDIT)
+    return Activity.objects.filter(
+        map__organisation=access.organisation,
+        object_kind="card",
+        object_id=card_id,
+        verb="delete",
+    ).exists()
 
 
 def get_emotion(access: Access, map_id, emotion_id, need: str = Can.READ) -> Emotion:

@@ -39,6 +39,7 @@ from journeymap.editing import (
     versioned_update,
 )
 from maps.access import (
+    card_was_deleted,
     get_card,
     get_map,
 )
@@ -344,8 +345,10 @@ def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
     except Http404:
         if not write:
             raise
-        # A member may have it open while someone else deleted it.
-        access.require(Can.EDIT)
+        # A member may have it open while someone else deleted it: the map's
+        # history says so. Any other id stays a plain 404.
+        if not card_was_deleted(access, card_id):
+            raise
         return _card_gone(request, access, card_id)
     if not write:
         form = CardEditForm(initial=_initial(card))

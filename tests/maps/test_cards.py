@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from maps.models import Activity, Card, LaneKind, map_create_from_template
+from maps.models import Activity, Card, LaneKind, map_create_from_template, record
 from research.demo import seed_research
 from research.models import Finding
 
@@ -389,6 +389,7 @@ def test_edit_of_a_card_deleted_meanwhile_keeps_the_text(
 ):
     card = _card(trip, stages[1], text_lane, "Doomed")
     card_id = card.pk
+    record(trip, None, "delete", card)  # as the delete view does
     card.delete()
     response = dave_client.post(
         _url("card_edit", org, card_id),
@@ -406,6 +407,17 @@ def test_edit_of_a_card_deleted_meanwhile_keeps_the_text(
     assert "deleted this card" in body
     assert "My careful words" in body
     assert _url("card_add", org, trip.pk) in body  # add it again
+
+
+def test_edit_of_a_card_that_never_was_on_this_organisations_maps_is_404(
+    dave_client, org, trip, stages, text_lane
+):
+    response = dave_client.post(
+        _url("card_edit", org, uuid.uuid4()),
+        {"text": "Probe", "version": 1},
+        **HTMX,
+    )
+    assert response.status_code == 404
 
 
 def test_edit_moves_a_card_with_move_to(
