@@ -13,7 +13,9 @@ database), then measures with django.test.Client, signed in with force_login:
 - the PDF canvas of the big map: the first download (`pdf_400_ms`, nothing
   cached), a second one (`pdf_cached_ms`), and as its floor WeasyPrint
   rendering a bare table holding the same text in this process
-  (`pdf_floor_ms`); `pdf_vs_floor` is their ratio.
+  (`pdf_floor_ms`); `pdf_vs_floor` is their ratio;
+- and, from bench.shape, the code's shape: `views`, `views_over_30`,
+  `longest_view` and `longest_view_lines`.
 
 Prints one JSON line; times are medians in milliseconds; query counts leave
 out transaction control (BEGIN, COMMIT, SAVEPOINT), as the tests' pins do. Settings are
@@ -29,6 +31,8 @@ import tempfile
 import time
 import warnings
 from datetime import date, timedelta
+
+from bench import shape
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 PDF_REPEAT = int(os.environ.get("BENCH_PDF_REPEAT", "5"))
@@ -383,7 +387,7 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         client.get(small.get_absolute_url())  # the session remembers the org
-        print(json.dumps(measure(client, org, big, small)))
+        print(json.dumps(measure(client, org, big, small) | shape.figures()))
     finally:
         from django.db import connections
 
