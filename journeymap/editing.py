@@ -9,8 +9,10 @@ canvas uses it for stages, lanes and cards. The browser side is
 static/js/cards.js (inline edit, reorder, delete confirmation, 409 swapping).
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import datetime
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django import forms
 from django.db import models, transaction
@@ -127,6 +129,44 @@ def move(queryset: models.QuerySet, pk, offset: int, field="position") -> bool:
     return reorder(queryset, ids, field)
 
 
+def plain(value):
+    """A value as the activity log keeps it: JSON, readable without the database."""
+    if isinstance(value, models.Model):
+        return _name(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        return [plain(v) for v in value]
+    return value
+
+
+def change(name: str, before, after) -> dict:
+    return {"field": name, "before": plain(before), "after": plain(after)}
+
+
+def field_changes(instance: models.Model, values: dict, names=None) -> list[dict]:
+    """The fields of `instance` that `values` changes, as activity changes."""
+    result = []
+    for name in names if names is not None else values:
+        before, after = plain(getattr(instance, name)), plain(values[name])
+        if before != after:
+            result.append({"field": name, "before": before, "after": after})
+    return result
+
+
+def _name(obj) -> str:
+    """A related object as the activity log names it: a person's name, a title."""
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name().strip() or obj.get_username()
+    for name in ("title", "text", "name"):
+        value = getattr(obj, name, None)
+        if isinstance(value, str):
+            return value
+    return str(obj)
+
+
 @dataclass
 class Clash:
     """One field as it is now in the database (theirs) and as you sent it (yours)."""
@@ -182,3 +222,112 @@ def conflict_response(
         "current_version": current_version,
     }
     return render(request, "editing/conflict.html#conflict", ctx, status=409)
+
+
+# ---- The edit skeleton ----------------------------------------------------------
+
+
+@dataclass
+class Edit:
+    """
+    What one versioned edit of one object needs to know; `versioned_edit` does
+    the rest. The `show_*` callables render the answers, so each view keeps its
+    own fragments and pages.
+    """
+
+    obj: models.Model
+    # Where the row lives, scoped (the map's stages, the persona's entries).
+    queryset: models.QuerySet
+    form_class: type[forms.Form]
+    # (form, status) -> the form open (200) or with its errors (422).
+    show_form: Callable[[forms.Form, int], HttpResponse]
+    # (the saved object) -> the fragment or the page after saving.
+    show_saved: Callable[[models.Model], HttpResponse]
+    # The row was deleted meanwhile.
+    show_gone: Callable[[], HttpResponse]
+    # The conflict fragment replaces #target; "keep theirs" fetches keep_url,
+    # "overwrite with mine" posts to edit_url again.
+    target: str
+    keep_url: str
+    edit_url: str
+    # The form fields written to the row (and logged, and compared on a clash).
+    fields: Sequence[str] = ()
+    # form -> the values to write, or None after adding errors to the form.
+    # Default: the cleaned `fields`.
+    values: Callable[[forms.Form], dict | None] | None = None
+    # (changes) -> None, inside the write's transaction: record the change.
+    on_save: Callable[[list[dict]], None] | None = None
+    form_kwargs: dict = field(default_factory=dict)
+    initial: dict = field(default_factory=dict)
+    # Posted fields that are not form fields but must survive an overwrite.
+    resend: Sequence[str] = ()
+
+
+def versioned_edit(request: HttpRequest, edit: Edit) -> HttpResponse:
+    """
+    GET: the form. POST: validate (422 with the form), write only if nobody
+    changed the row since the form was opened (else 409 with theirs beside
+    yours, or "deleted" if it is gone), log the change, answer with the result.
+    """
+    obj = edit.obj
+    if request.method != "POST":
+        initial = {name: getattr(obj, name) for name in edit.fields}
+        initial.update(version=obj.version, **edit.initial)
+        return edit.show_form(edit.form_class(initial=initial, **edit.form_kwargs), 200)
+    form = edit.form_class(request.POST, **edit.form_kwargs)
+    values = None
+    if form.is_valid():
+        values = _values(edit, form)
+    if values is None:
+        return edit.show_form(form, 422)
+    version = form.cleaned_data["version"]
+    logged = [name for name in edit.fields if name in values]
+    changes = field_changes(obj, values, logged)
+    # savepoint=False: one transaction and no SAVEPOINT round trips; an edit's
+    # query budget is tight (tests pin it).
+    with transaction.atomic(savepoint=False):
+        saved = versioned_update(edit.queryset, obj.pk, version, **values)
+        if saved and edit.on_save is not None:
+            edit.on_save(changes)
+    if not saved:
+        return _conflict(request, edit, form, values, logged)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.version = version + 1
+    return edit.show_saved(obj)
+
+
+def _values(edit: Edit, form: forms.Form) -> dict | None:
+    if edit.values is not None:
+        return edit.values(form)
+    return {name: form.cleaned_data[name] for name in edit.fields}
+
+
+def _conflict(request, edit: Edit, form, values: dict, logged) -> HttpResponse:
+    current = edit.queryset.filter(pk=edit.obj.pk).first()
+    if current is None:
+        return edit.show_gone()
+    rows = clashes(current, values, logged)
+    if not rows and logged:
+        # Nothing differs (both wrote the same): still show what was saved.
+        name = logged[0]
+        label = str(current._meta.get_field(name).verbose_name)
+        theirs = _shown(current, name, getattr(current, name))
+        yours = _shown(current, name, values[name])
+        rows = [Clash(label[:1].upper() + label[1:], theirs, yours)]
+    sent = [name for name in form.fields if name != "version"] + list(edit.resend)
+    overwrite = [
+        (name, value)
+        for name in dict.fromkeys(sent)
+        if name in request.POST
+        for value in request.POST.getlist(name)
+    ]
+    return conflict_response(
+        request,
+        target_id=edit.target,
+        clashes=rows,
+        keep_url=edit.keep_url,
+        overwrite_url=edit.edit_url,
+        overwrite_values=overwrite,
+        current_version=current.version,
+    )

@@ -32,6 +32,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from journeymap.editing import change, field_changes, plain  # noqa: F401
+
 # ---- The row ------------------------------------------------------------------
 
 
@@ -109,9 +111,9 @@ def off_change(listener: Callable[[Change], None]) -> None:
         _listeners.remove(listener)
 
 
-def _publish(change: Change) -> None:
+def _publish(published: Change) -> None:
     for listener in list(_listeners):
-        listener(change)
+        listener(published)
 
 
 def fragments_of(verb: str, kind: str, obj) -> tuple[str, ...]:
@@ -211,33 +213,6 @@ def record(
     )
     transaction.on_commit(lambda: _publish(activity.change))
     return activity
-
-
-def plain(value):
-    """A value as the activity log keeps it: JSON, readable without the database."""
-    if isinstance(value, models.Model):
-        return label_of(value)
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
-        return [plain(v) for v in value]
-    return value
-
-
-def change(name: str, before, after) -> dict:
-    return {"field": name, "before": plain(before), "after": plain(after)}
-
-
-def field_changes(instance: models.Model, values: dict, names=None) -> list[dict]:
-    """The fields of `instance` that `values` changes, as activity changes."""
-    result = []
-    for name in names if names is not None else values:
-        before, after = plain(getattr(instance, name)), plain(values[name])
-        if before != after:
-            result.append({"field": name, "before": before, "after": after})
-    return result
 
 
 # ---- Reading ------------------------------------------------------------------

@@ -11,6 +11,8 @@ grid as it is now and a notice (#canvas-notice, out of band).
 The forms live here rather than in maps/forms.py: they are only used here.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.db import transaction
@@ -29,12 +31,13 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
+    Edit,
     VersionForm,
     clashes,
-    conflict_response,
     posted_version,
     reorder,
     versioned_delete,
+    versioned_edit,
     versioned_update,
 )
 from maps.access import (
@@ -227,17 +230,77 @@ STALE_ORDER = gettext_lazy(
 # ---- Stages ------------------------------------------------------------------
 
 
-def _stage_body(request, access, journey_map, stage, *, status=200):
-    ctx = _ctx(access, journey_map, stage=stage)
-    return render(request, "maps/structure/stage.html#body", ctx, status=status)
+# ---- Stage and lane headers: shown and edited alike ---------------------------
 
 
-def _stage_form(request, access, journey_map, stage, form, *, status=200):
-    ctx = _ctx(access, journey_map, stage=stage, stage_form=form)
-    template = "maps/structure/stage.html#form"
+@dataclass(frozen=True)
+class Header:
+    form: type[forms.Form]
+    fields: tuple[str, ...]
+    gone: str
+    template: str  # the header's fragments: #body and #form
+    page: str  # the form as a page, without JS
+
+
+HEADERS = {
+    "stage": Header(
+        StageForm,
+        ("title", "customer_goal", "description"),
+        STAGE_GONE,
+        "maps/structure/stage.html",
+        "maps/structure/stage_page.html",
+    ),
+    "lane": Header(
+        LaneForm,
+        ("title",),
+        LANE_GONE,
+        "maps/structure/lane.html",
+        "maps/structure/lane_page.html",
+    ),
+}
+
+
+def _header(request, access, journey_map, kind: str, row) -> HttpResponse:
+    """A stage's or lane's header body (htmx), else back to the map."""
+    if row is None:
+        return _gone(request, access, journey_map, HEADERS[kind].gone)
     if not request.htmx:
-        template = "maps/structure/stage_page.html"
-    return render(request, template, ctx, status=status)
+        return redirect(journey_map)
+    ctx = _ctx(access, journey_map, **{kind: row})
+    return render(request, f"{HEADERS[kind].template}#body", ctx)
+
+
+def _header_edit(request, access, journey_map, kind: str, row) -> HttpResponse:
+    """Rename or describe a stage or a lane: the versioned edit of its header."""
+    header = HEADERS[kind]
+    if row is None:
+        return _gone(request, access, journey_map, header.gone)
+    args = [access.organisation.slug, journey_map.pk, row.pk]
+
+    def show_form(form, status):
+        ctx = _ctx(access, journey_map, **{kind: row, f"{kind}_form": form})
+        template = f"{header.template}#form" if request.htmx else header.page
+        return render(request, template, ctx, status=status)
+
+    def on_save(changes):
+        if changes:
+            record(journey_map, access, "update", row, changes=changes)
+
+    edit = Edit(
+        obj=row,
+        queryset=type(row).objects.filter(map=journey_map),
+        form_class=header.form,
+        fields=header.fields,
+        values=lambda form: {n: form.cleaned_data[n].strip() for n in header.fields},
+        show_form=show_form,
+        show_saved=lambda saved: _header(request, access, journey_map, kind, saved),
+        show_gone=lambda: _gone(request, access, journey_map, header.gone),
+        on_save=on_save,
+        target=f"{kind}-body-{row.pk}",
+        keep_url=reverse(f"{kind}_detail", args=args),
+        edit_url=reverse(f"{kind}_edit", args=args),
+    )
+    return versioned_edit(request, edit)
 
 
 @require_POST
@@ -282,11 +345,7 @@ def stage_detail(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpR
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id)
     stage = get_stage(journey_map, stage_id)
-    if stage is None:
-        return _gone(request, access, journey_map, STAGE_GONE)
-    if not request.htmx:
-        return redirect(journey_map)
-    return _stage_body(request, access, journey_map, stage)
+    return _header(request, access, journey_map, "stage", stage)
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,50 +353,7 @@ def stage_edit(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id, Can.EDIT)
     stage = get_stage(journey_map, stage_id)
-    if stage is None:
-        return _gone(request, access, journey_map, STAGE_GONE)
-    if request.method != "POST":
-        form = StageForm(
-            initial={
-                "title": stage.title,
-                "customer_goal": stage.customer_goal,
-                "description": stage.description,
-                "version": stage.version,
-            }
-        )
-        return _stage_form(request, access, journey_map, stage, form)
-    form = StageForm(request.POST)
-    if not form.is_valid():
-        return _stage_form(request, access, journey_map, stage, form, status=422)
-    names = ("title", "customer_goal", "description")
-    values = {name: form.cleaned_data[name].strip() for name in names}
-    with transaction.atomic():
-        changes = field_changes(stage, values)
-        saved = versioned_update(
-            journey_map.stages.all(), stage.pk, form.cleaned_data["version"], **values
-        )
-        if saved:
-            for name, value in values.items():
-                setattr(stage, name, value)
-            stage.version = form.cleaned_data["version"] + 1
-            if changes:
-                record(journey_map, access, "update", stage, changes=changes)
-    if not saved:
-        current = journey_map.stages.filter(pk=stage.pk).first()
-        if current is None:
-            return _gone(request, access, journey_map, STAGE_GONE)
-        return conflict_response(
-            request,
-            target_id=f"stage-body-{stage.pk}",
-            clashes=clashes(current, values, names),
-            keep_url=reverse("stage_detail", args=[org_slug, map_id, stage.pk]),
-            overwrite_url=reverse("stage_edit", args=[org_slug, map_id, stage.pk]),
-            overwrite_values=list(values.items()),
-            current_version=current.version,
-        )
-    if not request.htmx:
-        return redirect(journey_map)
-    return _stage_body(request, access, journey_map, stage)
+    return _header_edit(request, access, journey_map, "stage", stage)
 
 
 @require_POST
@@ -480,19 +496,6 @@ def _stage_confirm(request, access, journey_map, stage, changed=False, status=20
 # ---- Lanes -------------------------------------------------------------------
 
 
-def _lane_body(request, access, journey_map, lane, *, status=200):
-    ctx = _ctx(access, journey_map, lane=lane)
-    return render(request, "maps/structure/lane.html#body", ctx, status=status)
-
-
-def _lane_form(request, access, journey_map, lane, form, *, status=200):
-    ctx = _ctx(access, journey_map, lane=lane, lane_form=form)
-    template = "maps/structure/lane.html#form"
-    if not request.htmx:
-        template = "maps/structure/lane_page.html"
-    return render(request, template, ctx, status=status)
-
-
 def _lane_order(lanes, visible_ids: list) -> list:
     """All lanes' ids, the visible ones in the order given; hidden ones stay put."""
     new = iter(visible_ids)
@@ -529,11 +532,7 @@ def lane_detail(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRes
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id)
     lane = get_lane(journey_map, lane_id)
-    if lane is None:
-        return _gone(request, access, journey_map, LANE_GONE)
-    if not request.htmx:
-        return redirect(journey_map)
-    return _lane_body(request, access, journey_map, lane)
+    return _header(request, access, journey_map, "lane", lane)
 
 
 @require_http_methods(["GET", "POST"])
@@ -541,41 +540,7 @@ def lane_edit(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRespo
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id, Can.EDIT)
     lane = get_lane(journey_map, lane_id)
-    if lane is None:
-        return _gone(request, access, journey_map, LANE_GONE)
-    if request.method != "POST":
-        form = LaneForm(initial={"title": lane.title, "version": lane.version})
-        return _lane_form(request, access, journey_map, lane, form)
-    form = LaneForm(request.POST)
-    if not form.is_valid():
-        return _lane_form(request, access, journey_map, lane, form, status=422)
-    title = form.cleaned_data["title"]
-    with transaction.atomic():
-        before = lane.title
-        saved = versioned_update(
-            journey_map.lanes.all(), lane.pk, form.cleaned_data["version"], title=title
-        )
-        if saved:
-            lane.title, lane.version = title, form.cleaned_data["version"] + 1
-            if before != title:
-                renamed = change("title", before, title)
-                record(journey_map, access, "update", lane, changes=[renamed])
-    if not saved:
-        current = journey_map.lanes.filter(pk=lane.pk).first()
-        if current is None:
-            return _gone(request, access, journey_map, LANE_GONE)
-        return conflict_response(
-            request,
-            target_id=f"lane-body-{lane.pk}",
-            clashes=clashes(current, {"title": title}, ["title"]),
-            keep_url=reverse("lane_detail", args=[org_slug, map_id, lane.pk]),
-            overwrite_url=reverse("lane_edit", args=[org_slug, map_id, lane.pk]),
-            overwrite_values=[("title", title)],
-            current_version=current.version,
-        )
-    if not request.htmx:
-        return redirect(journey_map)
-    return _lane_body(request, access, journey_map, lane)
+    return _header_edit(request, access, journey_map, "lane", lane)
 
 
 @require_POST
