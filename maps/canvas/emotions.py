@@ -27,7 +27,13 @@ from django.views.decorators.http import (
 from django_htmx.http import reswap, retarget
 
 from journeymap.access import Can, get_access
-from journeymap.editing import Clash, VersionForm, conflict_response, versioned_update
+from journeymap.editing import (
+    Clash,
+    Edit,
+    VersionForm,
+    conflict_response,
+    versioned_edit,
+)
 from maps.access import (
     get_emotion,
     get_map,
@@ -251,68 +257,63 @@ def _row_url(journey_map, lane_id) -> str:
 def emotion_note(
     request: HttpRequest, org_slug: str, map_id, emotion_id
 ) -> HttpResponse:
-    write = request.method == "POST"
     access = get_access(request, org_slug)
     emotion = get_emotion(access, map_id, emotion_id, Can.EDIT)
     journey_map = emotion.map
-    lane_id = request.POST.get("lane") or request.GET.get("lane") or ""
-    if (
-        lane_id
-        and not Lane.objects.filter(
-            pk=lane_id, map=journey_map, kind=LaneKind.EMOTION
-        ).exists()
-    ):
-        lane_id = ""
-    if not write:
-        form = NoteForm(initial={"note": emotion.note, "version": emotion.version})
-        ctx = _note_ctx(access, emotion, form, lane_id)
-        if request.htmx:
-            return render(request, "maps/canvas/emotion_row.html#note_form", ctx)
-        return render(request, "maps/emotion_note.html", ctx)
+    lane_id = _emotion_lane_id(journey_map, request)
+    row_url = _row_url(journey_map, lane_id)
 
-    form = NoteForm(request.POST)
-    if not form.is_valid():
+    def show_form(form, status):
         ctx = _note_ctx(access, emotion, form, lane_id)
-        if request.htmx:
-            return render(
-                request, "maps/canvas/emotion_row.html#note_form", ctx, status=422
-            )
-        return render(request, "maps/emotion_note.html", ctx, status=422)
-    note = form.cleaned_data["note"]
-    with transaction.atomic():
-        saved = versioned_update(
-            Emotion.objects.filter(map=journey_map),
-            emotion.pk,
-            form.cleaned_data["version"],
-            note=note,
-        )
-        if saved and note != emotion.note:
-            record(
-                journey_map,
-                request.user,
-                "update",
-                emotion,
-                changes=[change("note", emotion.note, note)],
-                label=_where(emotion.stage, emotion.persona),
-            )
-    if not saved:
-        current = Emotion.objects.filter(pk=emotion.pk).first()
-        note_url = _note_ctx(access, emotion, form, lane_id)["note_url"]
+        page = "maps/canvas/emotion_row.html#note_form" if request.htmx else None
+        return render(request, page or "maps/emotion_note.html", ctx, status=status)
+
+    def show_saved(saved):
+        if not request.htmx:
+            return redirect(journey_map)
+        return _lane_rows(request, emotion_lane_context(access, journey_map), lane_id)
+
+    def show_gone():
+        mine = Clash(_("Note"), "", request.POST.get("note", ""))
         return conflict_response(
             request,
             target_id=f"emotion-note-{emotion.pk}",
-            clashes=[
-                Clash(_("Note"), current.note if current else "", note),
-            ],
-            keep_url=_row_url(journey_map, lane_id),
-            overwrite_url=note_url,
-            overwrite_values=[("note", note), ("lane", lane_id)],
-            current_version=current.version if current else None,
+            clashes=[mine],
+            keep_url=row_url,
+            overwrite_url="",
+            overwrite_values=[],
+            current_version=None,
         )
-    if not request.htmx:
-        return redirect(journey_map)
-    ctx = emotion_lane_context(access, journey_map)
-    return _lane_rows(request, ctx, lane_id)
+
+    def on_save(changes):
+        if changes:
+            where = _where(emotion.stage, emotion.persona)
+            record(journey_map, access, "update", emotion, changes=changes, label=where)
+
+    edit = Edit(
+        obj=emotion,
+        queryset=Emotion.objects.filter(map=journey_map),
+        form_class=NoteForm,
+        fields=("note",),
+        show_form=show_form,
+        show_saved=show_saved,
+        show_gone=show_gone,
+        on_save=on_save,
+        target=f"emotion-note-{emotion.pk}",
+        keep_url=row_url,
+        edit_url=_note_ctx(access, emotion, None, lane_id)["note_url"],
+        resend=("lane",),
+    )
+    return versioned_edit(request, edit)
+
+
+def _emotion_lane_id(journey_map, request) -> str:
+    """The emotion lane the note was opened from, if it is one of this map's."""
+    lane_id = request.POST.get("lane") or request.GET.get("lane") or ""
+    lanes = Lane.objects.filter(pk=lane_id or None, map=journey_map)
+    if lane_id and not lanes.filter(kind=LaneKind.EMOTION).exists():
+        return ""
+    return lane_id
 
 
 # ---- Fragments ------------------------------------------------------------------
