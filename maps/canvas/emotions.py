@@ -259,8 +259,13 @@ def emotion_note(
 ) -> HttpResponse:
     access = get_access(request, org_slug)
     emotion = get_emotion(access, map_id, emotion_id, Can.EDIT)
+    lane_id = _emotion_lane_id(emotion.map, request)
+    return versioned_edit(request, _note_edit(request, access, emotion, lane_id))
+
+
+def _note_edit(request, access, emotion, lane_id) -> Edit:
+    """The note's edit: its form, the emotion lane after saving, its conflicts."""
     journey_map = emotion.map
-    lane_id = _emotion_lane_id(journey_map, request)
     row_url = _row_url(journey_map, lane_id)
 
     def show_form(form, status):
@@ -290,7 +295,7 @@ def emotion_note(
             where = _where(emotion.stage, emotion.persona)
             record(journey_map, access, "update", emotion, changes=changes, label=where)
 
-    edit = Edit(
+    return Edit(
         obj=emotion,
         queryset=Emotion.objects.filter(map=journey_map),
         form_class=NoteForm,
@@ -304,7 +309,6 @@ def emotion_note(
         edit_url=_note_ctx(access, emotion, None, lane_id)["note_url"],
         resend=("lane",),
     )
-    return versioned_edit(request, edit)
 
 
 def _emotion_lane_id(journey_map, request) -> str:
