@@ -33,13 +33,14 @@ from django_htmx.http import reswap
 from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
+    Edit,
     VersionForm,
-    clashes,
     conflict_response,
     move,
     posted_version,
     reorder_with_arrival,
     versioned_delete,
+    versioned_edit,
     versioned_update,
 )
 from maps.access import (
@@ -47,7 +48,7 @@ from maps.access import (
     get_board_action,
     get_map,
 )
-from maps.activity import change, field_changes
+from maps.activity import change
 from maps.models import (
     Action,
     ActionStatus,
@@ -423,18 +424,6 @@ def action_card(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
     return _card_fragment(request, access, journey_map, action)
 
 
-def _edit_form(access, journey_map, action, data=None) -> ActionForm:
-    initial = {**_values_of(action), "version": action.version}
-    return ActionForm(
-        data,
-        initial=initial,
-        journey_map=journey_map,
-        organisation=access.organisation,
-        # Several actions may be open for editing on one canvas.
-        auto_id=f"action-{action.pk}-%s",
-    )
-
-
 def _edit_response(request, access, journey_map, action, form, status=200):
     ctx = _ctx(access, journey_map, action=action, form=form)
     if request.htmx:
@@ -452,50 +441,71 @@ def action_edit(request: HttpRequest, org_slug: str, map_id, action_id) -> HttpR
             title = request.POST.get("title", "")
             return _gone(request, access, journey_map, action_id, title)
         raise Http404("No such action")
-    if request.method != "POST":
-        form = _edit_form(access, journey_map, action)
-        return _edit_response(request, access, journey_map, action, form)
-    form = _edit_form(access, journey_map, action, request.POST)
-    if not form.is_valid():
-        return _edit_response(request, access, journey_map, action, form, status=422)
-    data = form.cleaned_data
-    new = {name: data[name] for name in ActionForm.FIELDS}
+    return versioned_edit(request, _action_edit(request, access, journey_map, action))
+
+
+def _action_edit(request, access, journey_map, action) -> Edit:
+    """An action's full edit; a new stage sends it to the end of that stage."""
     old_stage_id = action.stage_id
-    fields = dict(new)
-    if action.stage_id != (new["stage"] and new["stage"].pk):
-        fields["position"] = _next_position(journey_map, new["stage"])
-    with transaction.atomic():
-        saved = versioned_update(
-            Action.objects.filter(map=journey_map),
-            action.pk,
-            data["version"],
-            **fields,
-        )
-        if saved:
-            changes = field_changes(action, new)
-            if changes:
-                # A move to another stage touches the cells of both stages.
-                touched = [f"action:{action.pk}", f"actions:{old_stage_id or ''}"]
-                new_stage = new["stage"].pk if new["stage"] else ""
-                touched.append(f"actions:{new_stage}")
-                record(
-                    journey_map,
-                    access,
-                    "update",
-                    action,
-                    changes=changes,
-                    fragments=dict.fromkeys(touched),
-                )
-    if not saved:
-        return _edit_conflict(request, access, journey_map, action, data)
-    action = Action.objects.select_related("owner").get(pk=action.pk)
-    action.map = journey_map
-    if not request.htmx:
-        messages.success(request, _("Action saved."))
-        return redirect(_map_url(journey_map, f"action-{action.pk}"))
-    if action.stage_id != old_stage_id:
-        return _moved_response(request, access, journey_map, action, old_stage_id)
-    return _card_fragment(request, access, journey_map, action)
+    args = [access.organisation.slug, journey_map.pk, action.pk]
+
+    new = {}
+
+    def values(form):
+        new.update((name, form.cleaned_data[name]) for name in ActionForm.FIELDS)
+        if old_stage_id != (new["stage"] and new["stage"].pk):
+            return {**new, "position": _next_position(journey_map, new["stage"])}
+        return new
+
+    def on_save(changes):
+        if changes:
+            # A move to another stage touches the cells of both stages.
+            stages = (old_stage_id, new["stage"] and new["stage"].pk)
+            touched = [f"action:{action.pk}"]
+            touched += [f"actions:{stage or ''}" for stage in stages]
+            record(
+                journey_map,
+                access,
+                "update",
+                action,
+                changes=changes,
+                fragments=dict.fromkeys(touched),
+            )
+
+    def show_saved(saved):
+        saved = Action.objects.select_related("owner").get(pk=action.pk)
+        saved.map = journey_map
+        if not request.htmx:
+            messages.success(request, _("Action saved."))
+            return redirect(_map_url(journey_map, f"action-{saved.pk}"))
+        if saved.stage_id != old_stage_id:
+            return _moved_response(request, access, journey_map, saved, old_stage_id)
+        return _card_fragment(request, access, journey_map, saved)
+
+    return Edit(
+        obj=action,
+        queryset=Action.objects.filter(map=journey_map),
+        form_class=ActionForm,
+        fields=ActionForm.FIELDS,
+        values=values,
+        form_kwargs={
+            "journey_map": journey_map,
+            "organisation": access.organisation,
+            # Several actions may be open for editing on one canvas.
+            "auto_id": f"action-{action.pk}-%s",
+        },
+        show_form=lambda form, status: _edit_response(
+            request, access, journey_map, action, form, status
+        ),
+        show_saved=show_saved,
+        show_gone=lambda: _gone(
+            request, access, journey_map, action.pk, request.POST.get("title", "")
+        ),
+        on_save=on_save,
+        target=f"action-{action.pk}",
+        keep_url=reverse("action_card", args=args),
+        edit_url=reverse("action_edit", args=args),
+    )
 
 
 def _moved_response(request, access, journey_map, action, old_stage_id):
@@ -526,34 +536,6 @@ def _moved_response(request, access, journey_map, action, old_stage_id):
     # was deleted) sat in its own row, not in a cell: that card goes.
     reswap(response, "none" if old_stage_id is not None else "delete")
     return response
-
-
-def _edit_conflict(request, access, journey_map, action, data):
-    current = Action.objects.filter(pk=action.pk).select_related("owner").first()
-    if current is None:
-        return _gone(request, access, journey_map, action.pk, data["title"])
-    names = [name for name in ActionForm.FIELDS]
-    org_slug = access.organisation.slug
-
-    def value(name):
-        v = data[name]
-        if isinstance(v, datetime.date):
-            return v.isoformat()
-        if hasattr(v, "pk"):
-            return str(v.pk)
-        return "" if v is None else str(v)
-
-    return conflict_response(
-        request,
-        target_id=f"action-{action.pk}",
-        clashes=clashes(current, data, names),
-        keep_url=reverse("action_card", args=[org_slug, journey_map.pk, action.pk]),
-        overwrite_url=reverse(
-            "action_edit", args=[org_slug, journey_map.pk, action.pk]
-        ),
-        overwrite_values=[(name, value(name)) for name in names],
-        current_version=current.version,
-    )
 
 
 def set_status(request, journey_map, action, form) -> bool:
