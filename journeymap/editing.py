@@ -272,7 +272,7 @@ def versioned_edit(request: HttpRequest, edit: Edit) -> HttpResponse:
     obj = edit.obj
     if request.method != "POST":
         initial = {name: getattr(obj, name) for name in edit.fields}
-        initial.update(version=obj.version, **edit.initial)
+        initial.update({"version": obj.version, **edit.initial})
         return edit.show_form(edit.form_class(initial=initial, **edit.form_kwargs), 200)
     form = edit.form_class(request.POST, **edit.form_kwargs)
     values = None

@@ -29,21 +29,19 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from journeymap.access import Can, get_access
 from journeymap.editing import (
-    Clash,
-    clashes,
-    conflict_response,
+    Edit,
     move,
     posted_version,
     reorder,
     versioned_delete,
-    versioned_update,
+    versioned_edit,
 )
 from maps.access import (
     card_was_deleted,
     get_card,
     get_map,
 )
-from maps.activity import change, field_changes
+from maps.activity import change
 from maps.canvas.card_forms import (
     CARD_LANES,
     CardAddForm,
@@ -338,115 +336,79 @@ def _card_gone(request, access, card_id) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def card_edit(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
-    write = request.method == "POST"
     access = get_access(request, org_slug)
     try:
         card = get_card(access, card_id, Can.EDIT)
     except Http404:
-        if not write:
-            raise
         # A member may have it open while someone else deleted it: the map's
         # history says so. Any other id stays a plain 404.
-        if not card_was_deleted(access, card_id):
+        if request.method != "POST" or not card_was_deleted(access, card_id):
             raise
         return _card_gone(request, access, card_id)
-    if not write:
-        form = CardEditForm(initial=_initial(card))
-        ctx = _edit_form_ctx(access, card, form)
-        if request.htmx:
-            return render(request, f"{TEMPLATE}#card_edit", ctx)
-        return render(request, "maps/card_page.html", ctx)
+    return versioned_edit(request, _card_edit(request, access, card))
 
-    form = CardEditForm(request.POST)
-    target = None
-    if form.is_valid():
+
+def _card_edit(request, access, card) -> Edit:
+    """A card's edit: its text, its lane's details, and "Move to" another cell."""
+    journey_map = card.map
+    moved = {}  # "from" and "to" cells, when the form moves the card
+
+    def values(form):
         data = form.cleaned_data
-        new_stage = data["move_stage"] or card.stage_id
-        new_lane = data["move_lane"] or card.lane_id
-        if (new_stage, new_lane) != (card.stage_id, card.lane_id):
-            try:
-                target = _cell_of(card.map, new_stage, new_lane)
-            except Http404:
-                form.add_error(None, _("Choose a stage and lane of this map."))
-    if not form.is_valid():
+        names = ["text", *(detail_fields(card.lane.kind) if data["details"] else ())]
+        new = {name: data[name] for name in names}
+        cell = (data["move_stage"] or card.stage_id, data["move_lane"] or card.lane_id)
+        if cell == (card.stage_id, card.lane_id):
+            return new
+        try:
+            moved["to"] = target = _cell_of(journey_map, *cell)
+        except Http404:
+            form.add_error(None, _("Choose a stage and lane of this map."))
+            return None
+        position = _next_position(journey_map, target[0].pk, target[1].pk)
+        return {**new, "stage": target[0], "lane": target[1], "position": position}
+
+    def on_save(changes):
+        if changes:
+            record(journey_map, access, "update", card, changes=changes)
+        if "to" in moved:
+            moved["from"] = (card.stage, card.lane)  # before it takes the new ones
+            _record_move(journey_map, access, card, moved["from"], moved["to"])
+
+    def show_form(form, status):
         ctx = _edit_form_ctx(access, card, form)
         if not request.htmx:
-            return render(request, "maps/card_page.html", ctx, status=422)
-        return render(request, f"{TEMPLATE}#card_edit", ctx, status=422)
+            return render(request, "maps/card_page.html", ctx, status=status)
+        return render(request, f"{TEMPLATE}#card_edit", ctx, status=status)
 
-    data = form.cleaned_data
-    names = ["text"]
-    if data["details"]:
-        names += detail_fields(card.lane.kind)
-    values = {name: data[name] for name in names}
-    changes = field_changes(card, values, names)
-    journey_map = card.map
-    if target is not None:
-        values.update(
-            stage=target[0],
-            lane=target[1],
-            position=_next_position(journey_map, target[0].pk, target[1].pk),
-        )
-    # savepoint=False: one transaction, no extra SAVEPOINT round trips; the
-    # query budget of an edit is tight (see tests/maps/test_cards.py).
-    with transaction.atomic(savepoint=False):
-        saved = versioned_update(
-            Card.objects.filter(map=journey_map), card.pk, data["version"], **values
-        )
-        if saved and changes:
-            record(journey_map, access, "update", card, changes=changes)
-        if saved and target is not None:
-            source = _cell_of(journey_map, card.stage_id, card.lane_id)
-            _record_move(journey_map, access, card, source, target)
-    if not saved:
-        return _edit_conflict(request, access, card, form, values, names)
-    if not request.htmx:
-        return redirect(journey_map)
-    if target is None:
-        for name, value in values.items():
-            setattr(card, name, value)
-        card.version = data["version"] + 1
-        return _card(request, access, card)
-    source = _cell_of(journey_map, card.stage_id, card.lane_id)
-    # Moved: the cell it left answers (the form aimed at the card), the cell it
-    # joined comes out of band.
-    response = _cells(request, access, journey_map, source, target)
-    reswap(retarget(response, f"#cell-{source[1].pk}-{source[0].pk}"), "outerHTML")
-    return response
+    def show_saved(saved):
+        if not request.htmx:
+            return redirect(journey_map)
+        if "to" not in moved:
+            return _card(request, access, saved)
+        # Moved: the cell it left answers (the form aimed at the card), the cell
+        # it joined comes out of band.
+        source = moved["from"]
+        response = _cells(request, access, journey_map, source, moved["to"])
+        target = f"#cell-{source[1].pk}-{source[0].pk}"
+        return reswap(retarget(response, target), "outerHTML")
 
-
-def _edit_conflict(request, access, card, form, values, names) -> HttpResponse:
-    current = Card.objects.filter(pk=card.pk).first()
-    if current is None:
-        return _card_gone(request, access, card.pk)
-    rows = clashes(current, values, names)
-    if not rows:
-        rows = [Clash(_("Text"), current.text, values["text"])]
-    sent = [
-        "text",
-        "map",
-        "stage",
-        "lane",
-        "details",
-        "move_stage",
-        "move_lane",
-        *detail_fields(card.lane.kind),
-    ]
-    overwrite = [
-        (name, value)
-        for name in sent
-        if name in request.POST
-        for value in request.POST.getlist(name)
-    ]
-    org_slug = access.organisation.slug
-    return conflict_response(
-        request,
-        target_id=f"card-{card.pk}",
-        clashes=rows,
-        keep_url=reverse("card_detail", args=[org_slug, card.pk]),
-        overwrite_url=reverse("card_edit", args=[org_slug, card.pk]),
-        overwrite_values=overwrite,
-        current_version=current.version,
+    args = [access.organisation.slug, card.pk]
+    return Edit(
+        obj=card,
+        queryset=Card.objects.filter(map=journey_map),
+        form_class=CardEditForm,
+        fields=("text", *detail_fields(card.lane.kind)),
+        initial=_initial(card),
+        values=values,
+        on_save=on_save,
+        show_form=show_form,
+        show_saved=show_saved,
+        show_gone=lambda: _card_gone(request, access, card.pk),
+        target=f"card-{card.pk}",
+        keep_url=reverse("card_detail", args=args),
+        edit_url=reverse("card_edit", args=args),
+        resend=("map", "stage", "lane"),
     )
 
 
