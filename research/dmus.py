@@ -18,13 +18,12 @@ from journeymap.access import Can, get_access
 from research.access import get_dmu, get_dmu_member
 from research.evidence import evidence_share, evidence_view
 from research.forms import DMUForm, DMUMemberForm
-from research.models import DMU, DMU_ROLE_HELP, DMUMember, DMURole
+from research.models import DMU_ROLE_HELP, DMUMember, DMURole
 from research.pages import (
     FINDINGS_WITH_STUDY,
     confirm_delete,
-    page_conflict,
     page_context,
-    save_versioned,
+    page_edit,
 )
 
 
@@ -57,20 +56,18 @@ def dmu_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 def dmu_edit(request: HttpRequest, org_slug: str, dmu_id) -> HttpResponse:
     access = get_access(request, org_slug)
     dmu = get_dmu(access, dmu_id, Can.EDIT)
-    form = DMUForm(request.POST or None, instance=dmu)
-    clash_rows = None
-    if request.method == "POST" and form.is_valid():
-        fields = DMUForm.Meta.fields
-        if save_versioned(form, dmu, fields):
-            messages.success(request, _("DMU saved."))
-            return redirect(dmu)
-        clash_rows = page_conflict(form, dmu, fields)
-        if not DMU.objects.filter(pk=dmu.pk).exists():
-            messages.error(request, _("Someone else deleted this DMU."))
-            return redirect("dmu_list", org_slug)
-    ctx = page_context(access, form=form, dmu=dmu, clashes=clash_rows)
-    status = 409 if clash_rows is not None else 200
-    return render(request, "research/dmu_form.html", ctx, status=status)
+    return page_edit(
+        request,
+        DMUForm(request.POST or None, instance=dmu),
+        template="research/dmu_form.html",
+        context=page_context(access, dmu=dmu),
+        fields=DMUForm.Meta.fields,
+        saved=(_("DMU saved."), dmu),
+        gone=(
+            _("Someone else deleted this DMU."),
+            reverse("dmu_list", args=[org_slug]),
+        ),
+    )
 
 
 @require_safe
@@ -172,21 +169,15 @@ def dmu_member_edit(request: HttpRequest, org_slug: str, dmu_member_id) -> HttpR
     form = DMUMemberForm(
         request.POST or None, instance=member, organisation=access.organisation
     )
-    clash_rows = None
-    if request.method == "POST" and form.is_valid():
-        fields = DMUMemberForm.Meta.fields
-        if save_versioned(form, member, fields):
-            messages.success(request, _("Role saved."))
-            return redirect(member.dmu)
-        clash_rows = page_conflict(form, member, fields)
-        if not DMUMember.objects.filter(pk=member.pk).exists():
-            messages.error(request, _("Someone else removed this role."))
-            return redirect(member.dmu)
-    ctx = page_context(
-        access, form=form, dmu=member.dmu, member=member, clashes=clash_rows
+    return page_edit(
+        request,
+        form,
+        template="research/dmu_member_form.html",
+        context=page_context(access, dmu=member.dmu, member=member),
+        fields=DMUMemberForm.Meta.fields,
+        saved=(_("Role saved."), member.dmu),
+        gone=(_("Someone else removed this role."), member.dmu),
     )
-    status = 409 if clash_rows is not None else 200
-    return render(request, "research/dmu_member_form.html", ctx, status=status)
 
 
 @require_http_methods(["GET", "POST"])

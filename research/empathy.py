@@ -4,6 +4,8 @@ delete, cite findings) applied to the areas of a persona's empathy map.
 htmx gets fragments; without htmx every write goes back to the persona page.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,12 +21,13 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
+    Edit,
     conflict_response,
     move,
     posted_version,
     reorder_with_arrival,
     versioned_delete,
-    versioned_update,
+    versioned_edit,
 )
 from research.access import get_entry, get_persona
 from research.evidence import EVIDENCE_CHANGED, evidence_view
@@ -92,7 +95,7 @@ def _entry_gone(request, access, entry) -> HttpResponse:
     )
 
 
-def _entry_form(request, access, entry, form, status=200) -> HttpResponse:
+def _entry_form(request, access, entry, form, status) -> HttpResponse:
     ctx = _entry_ctx(access, entry, form=form)
     if request.htmx:
         template = "research/persona_detail.html#card_edit"
@@ -101,34 +104,29 @@ def _entry_form(request, access, entry, form, status=200) -> HttpResponse:
     return render(request, template, ctx, status=status)
 
 
-def _entry_conflict(request, access, entry, text, area) -> HttpResponse:
-    """Someone else saved the entry first: theirs beside yours (409)."""
-    current = EmpathyEntry.objects.filter(pk=entry.pk).first()
-    if current is None:
-        return _entry_gone(request, access, entry)
-    rows = [Clash(_("Text"), current.text, text)]
-    if area != current.area:
-        rows.append(Clash(_("Area"), current.get_area_display(), Area(area).label))
-    org_slug = access.organisation.slug
-    return conflict_response(
-        request,
-        target_id=f"entry-{entry.pk}",
-        clashes=rows,
-        keep_url=reverse("entry_card", args=[org_slug, entry.pk]),
-        overwrite_url=reverse("entry_edit", args=[org_slug, entry.pk]),
-        overwrite_values=[("text", text), ("area", area)],
-        current_version=current.version,
-    )
+def _entry_placed(entry, form) -> dict:
+    """What an edit writes: no area keeps the entry in place; a new one puts it last."""
+    area = form.cleaned_data["area"] or entry.area
+    values = {"text": form.cleaned_data["text"], "area": area}
+    if area != entry.area:
+        values["position"] = _next_position(entry.persona, area)
+    return values
 
 
-def _entry_moved(request, access, persona, left, joined) -> HttpResponse:
-    """The area the entry left replaces itself; the area it joined comes out of band."""
-    response = _area_fragment(request, access, persona, left)
+def _entry_saved(request, access, entry, left) -> HttpResponse:
+    """
+    The edited card; if it moved, the area it `left` replaces itself and the
+    area it joined comes out of band. Without htmx: back to the persona.
+    """
+    if not request.htmx:
+        return redirect(entry.persona)
+    if entry.area == left:
+        return _entry_card(request, access, entry)
+    response = _area_fragment(request, access, entry.persona, left)
     retarget(response, f"#area-{left}")
     reswap(response, "outerHTML")
-    response.content += _area_fragment(
-        request, access, persona, joined, oob=True
-    ).content
+    joined = _area_fragment(request, access, entry.persona, entry.area, oob=True)
+    response.content += joined.content
     return response
 
 
@@ -176,27 +174,22 @@ def entry_card(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
 def entry_edit(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     access = get_access(request, org_slug)
     entry = get_entry(access, entry_id, Can.EDIT)
-    if request.method != "POST":
-        initial = {"text": entry.text, "area": entry.area, "version": entry.version}
-        return _entry_form(request, access, entry, EntryEditForm(initial=initial))
-    form = EntryEditForm(request.POST)
-    if not form.is_valid():
-        return _entry_form(request, access, entry, form, status=422)
-    old_area = entry.area
-    values = {"text": form.cleaned_data["text"]}
-    new_area = form.cleaned_data["area"] or old_area
-    if new_area != old_area:
-        values.update(area=new_area, position=_next_position(entry.persona, new_area))
-    saved = versioned_update(
-        EmpathyEntry.objects.all(), entry.pk, form.cleaned_data["version"], **values
+    area = entry.area  # before the edit: the area a moved entry left
+    args = [org_slug, entry.pk]
+    edit = Edit(
+        obj=entry,
+        queryset=entry.persona.empathy_entries.all(),
+        form_class=EntryEditForm,
+        fields=("text", "area"),
+        values=lambda form: _entry_placed(entry, form),
+        show_form=partial(_entry_form, request, access, entry),
+        show_saved=lambda saved: _entry_saved(request, access, saved, area),
+        show_gone=lambda: _entry_gone(request, access, entry),
+        target=f"entry-{entry.pk}",
+        keep_url=reverse("entry_card", args=args),
+        edit_url=reverse("entry_edit", args=args),
     )
-    if not saved:
-        return _entry_conflict(request, access, entry, values["text"], new_area)
-    if not request.htmx:
-        return redirect(entry.persona)
-    if new_area == old_area:
-        return _entry_card(request, access, entry)
-    return _entry_moved(request, access, entry.persona, old_area, new_area)
+    return versioned_edit(request, edit)
 
 
 @require_POST

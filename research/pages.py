@@ -2,13 +2,16 @@
 What the research pages share. Every view starts with the request's Access
 (journeymap.access.get_access) and gets its objects from research.access;
 these helpers build on what they return: the context every page gets, the
-delete confirmation, versioned saves of full-page forms with the rows of
-their conflict, and one area of an empathy map (drawn by the persona page and
-by the entry fragments).
+delete confirmation, the versioned edit of a full-page form (`page_edit`),
+and one area of an empathy map (drawn by the persona page and by the entry
+fragments).
 """
 
+from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
 from journeymap.access import Access
 from journeymap.editing import Clash, clashes, versioned_update
@@ -47,14 +50,44 @@ def save_versioned(form, obj, fields) -> bool:
     return saved
 
 
-def page_conflict(form, obj, fields, m2m=()) -> list[Clash]:
+def page_edit(
+    request, form, *, template: str, context: dict, fields, m2m=(), saved, gone
+) -> HttpResponse:
     """
-    For full-page forms: reload `obj`, list what differs, and let the form be
+    The versioned edit of `form.instance` on a page of its own. Unlike
+    journeymap.editing.versioned_edit, whose conflict is a fragment in place of
+    a card, a conflict is this page again (409): the clash table above a form
+    that now carries the current version, so saving again overwrites theirs.
+    `context` is the page's; `saved` and `gone` are (message, where to) after
+    saving and when the row was deleted meanwhile. Invalid: the form, 200.
+    """
+    obj, clash_rows = form.instance, None
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic(savepoint=False):
+            written = save_versioned(form, obj, fields)
+            if written:
+                for name in m2m:
+                    getattr(obj, name).set(form.cleaned_data[name])
+        if written:
+            messages.success(request, saved[0])
+            return redirect(saved[1])
+        clash_rows = _page_conflict(form, obj, fields, m2m)
+        if clash_rows is None:
+            messages.error(request, gone[0])
+            return redirect(gone[1])
+    ctx = {**context, "form": form, "clashes": clash_rows}
+    status = 200 if clash_rows is None else 409
+    return render(request, template, ctx, status=status)
+
+
+def _page_conflict(form, obj, fields, m2m) -> list[Clash] | None:
+    """
+    Reload `obj` and list what differs (None: it is gone), and let the form be
     sent again against the current version ("overwrite with mine").
     """
     current = type(obj).objects.filter(pk=obj.pk).first()
     if current is None:
-        return []
+        return None
     yours = {name: form.cleaned_data.get(name) for name in fields}
     result = clashes(current, yours, fields)
     for name in m2m:

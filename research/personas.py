@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import (
@@ -19,13 +20,13 @@ from journeymap.access import Can, get_access
 from research.access import get_criterion, get_persona
 from research.evidence import evidence_share
 from research.forms import CriterionForm, CriterionWeightForm, PersonaForm
-from research.models import Area, Awareness, Persona
+from research.models import Area, Awareness
 from research.pages import (
     FINDINGS_WITH_STUDY,
     area_context,
     confirm_delete,
-    page_conflict,
     page_context,
+    page_edit,
     save_versioned,
 )
 
@@ -82,20 +83,18 @@ def persona_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 def persona_edit(request: HttpRequest, org_slug: str, persona_id) -> HttpResponse:
     access = get_access(request, org_slug)
     persona = get_persona(access, persona_id, Can.EDIT)
-    form = PersonaForm(request.POST or None, instance=persona)
-    clash_rows = None
-    if request.method == "POST" and form.is_valid():
-        fields = PersonaForm.Meta.fields
-        if save_versioned(form, persona, fields):
-            messages.success(request, _("Persona saved."))
-            return redirect(persona)
-        clash_rows = page_conflict(form, persona, fields)
-        if not clash_rows and not Persona.objects.filter(pk=persona.pk).exists():
-            messages.error(request, _("Someone else deleted this persona."))
-            return redirect("persona_list", org_slug)
-    ctx = page_context(access, form=form, persona=persona, clashes=clash_rows)
-    status = 409 if clash_rows is not None else 200
-    return render(request, "research/persona_form.html", ctx, status=status)
+    return page_edit(
+        request,
+        PersonaForm(request.POST or None, instance=persona),
+        template="research/persona_form.html",
+        context=page_context(access, persona=persona),
+        fields=PersonaForm.Meta.fields,
+        saved=(_("Persona saved."), persona),
+        gone=(
+            _("Someone else deleted this persona."),
+            reverse("persona_list", args=[org_slug]),
+        ),
+    )
 
 
 def _persona_detail_context(access, persona) -> dict:

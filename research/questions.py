@@ -4,6 +4,7 @@ open or answered, delete."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,7 +12,7 @@ from journeymap.access import Can, get_access
 from research.access import get_question
 from research.forms import QUESTION_STARTERS, QuestionForm
 from research.models import DMU, Persona, QuestionStatus, ResearchQuestion
-from research.pages import confirm_delete, page_conflict, page_context, save_versioned
+from research.pages import confirm_delete, page_context, page_edit
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,26 +44,26 @@ def question_detail(request: HttpRequest, org_slug: str, question_id) -> HttpRes
     question = get_question(
         access, question_id, Can.EDIT if request.method == "POST" else Can.READ
     )
-    org = access.organisation
-    form = QuestionForm(request.POST or None, instance=question, organisation=org)
-    clash_rows = None
-    if request.method == "POST" and form.is_valid():
-        fields = ["text", "persona", "dmu"]
-        if save_versioned(form, question, fields):
-            messages.success(request, _("Question saved."))
-            return redirect(question)
-        clash_rows = page_conflict(form, question, fields)
-    findings = question.findings.select_related("study")
-    ctx = page_context(
-        access,
-        question=question,
-        form=form,
-        findings=findings,
-        studies=question.studies.all(),
-        clashes=clash_rows,
+    form = QuestionForm(
+        request.POST or None, instance=question, organisation=access.organisation
     )
-    status = 409 if clash_rows is not None else 200
-    return render(request, "research/question_detail.html", ctx, status=status)
+    return page_edit(
+        request,
+        form,
+        template="research/question_detail.html",
+        context=page_context(
+            access,
+            question=question,
+            findings=question.findings.select_related("study"),
+            studies=question.studies.all(),
+        ),
+        fields=["text", "persona", "dmu"],
+        saved=(_("Question saved."), question),
+        gone=(
+            _("Someone else deleted this while you were editing."),
+            reverse("research_overview", args=[org_slug]),
+        ),
+    )
 
 
 @require_POST

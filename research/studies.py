@@ -18,8 +18,8 @@ from journeymap.access import Can, get_access
 from research.access import get_finding, get_study
 from research.evidence import citation_counts, citations_of
 from research.forms import FindingForm, StudyForm
-from research.models import Finding, Study
-from research.pages import confirm_delete, page_conflict, page_context, save_versioned
+from research.models import Finding
+from research.pages import confirm_delete, page_context, page_edit
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,25 +43,22 @@ def study_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 def study_edit(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
     access = get_access(request, org_slug)
     study = get_study(access, study_id, Can.EDIT)
-    org = access.organisation
-    form = StudyForm(request.POST or None, instance=study, organisation=org)
-    clash_rows = None
-    if request.method == "POST" and form.is_valid():
-        fields = [f for f in StudyForm.Meta.fields if f != "questions"]
-        with transaction.atomic():
-            saved = save_versioned(form, study, fields)
-            if saved:
-                study.questions.set(form.cleaned_data["questions"])
-        if saved:
-            messages.success(request, _("Study saved."))
-            return redirect(study)
-        clash_rows = page_conflict(form, study, fields, m2m=["questions"])
-        if not Study.objects.filter(pk=study.pk).exists():
-            messages.error(request, _("Someone else deleted this study."))
-            return redirect("research_overview", org_slug)
-    ctx = page_context(access, form=form, study=study, clashes=clash_rows)
-    status = 409 if clash_rows is not None else 200
-    return render(request, "research/study_form.html", ctx, status=status)
+    form = StudyForm(
+        request.POST or None, instance=study, organisation=access.organisation
+    )
+    return page_edit(
+        request,
+        form,
+        template="research/study_form.html",
+        context=page_context(access, study=study),
+        fields=[f for f in StudyForm.Meta.fields if f != "questions"],
+        m2m=["questions"],
+        saved=(_("Study saved."), study),
+        gone=(
+            _("Someone else deleted this study."),
+            reverse("research_overview", args=[org_slug]),
+        ),
+    )
 
 
 def _study_context(access, study, finding_form=None) -> dict:
@@ -151,25 +148,19 @@ def finding_add(request: HttpRequest, org_slug: str, study_id) -> HttpResponse:
 def finding_edit(request: HttpRequest, org_slug: str, finding_id) -> HttpResponse:
     access = get_access(request, org_slug)
     finding = get_finding(access, finding_id, Can.EDIT)
-    org = access.organisation
-    form = FindingForm(request.POST or None, instance=finding, organisation=org)
-    clash_rows = None
-    if request.method == "POST" and form.is_valid():
-        fields = ["statement", "source", "date"]
-        with transaction.atomic():
-            saved = save_versioned(form, finding, fields)
-            if saved:
-                finding.questions.set(form.cleaned_data["questions"])
-        if saved:
-            messages.success(request, _("Finding saved."))
-            return redirect(finding.study)
-        clash_rows = page_conflict(form, finding, fields, m2m=["questions"])
-        if not Finding.objects.filter(pk=finding.pk).exists():
-            messages.error(request, _("Someone else deleted this finding."))
-            return redirect(finding.study)
-    ctx = page_context(access, form=form, finding=finding, clashes=clash_rows)
-    status = 409 if clash_rows is not None else 200
-    return render(request, "research/finding_form.html", ctx, status=status)
+    form = FindingForm(
+        request.POST or None, instance=finding, organisation=access.organisation
+    )
+    return page_edit(
+        request,
+        form,
+        template="research/finding_form.html",
+        context=page_context(access, finding=finding),
+        fields=["statement", "source", "date"],
+        m2m=["questions"],
+        saved=(_("Finding saved."), finding.study),
+        gone=(_("Someone else deleted this finding."), finding.study),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,21 @@ def events(response) -> dict:
     return json.loads(response.get("HX-Trigger", "{}"))
 
 
+def delete_after_lookup(monkeypatch, module, lookup: str) -> None:
+    """
+    Someone else deletes the row while the form is being saved: the view's
+    access lookup `module.<lookup>` still finds it, then it is gone.
+    """
+    found_by = getattr(module, lookup)
+
+    def found_then_deleted(*args, **kwargs):
+        found = found_by(*args, **kwargs)
+        type(found).objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(module, lookup, found_then_deleted)
+
+
 def warm(client, org) -> None:
     """
     One request first, so the session already remembers the organisation and

@@ -153,3 +153,21 @@ def test_every_view_refuses_put_patch_and_delete(pattern, org, alice_client):
         alice_client.generic(m, path).status_code for m in ("PUT", "PATCH", "DELETE")
     ]
     assert refused == [405, 405, 405]
+
+
+# The edit forms (the question's page is also its detail page: viewers read it).
+EDIT_FORMS = [
+    ("entry_edit", "entry"),
+    ("persona_edit", "persona"),
+    ("dmu_edit", "dmu"),
+    ("dmu_member_edit", "member"),
+    ("study_edit", "study"),
+    ("finding_edit", "finding"),
+]
+
+
+@pytest.mark.parametrize(("name", "sample"), EDIT_FORMS)
+def test_viewers_get_no_edit_form(name, sample, samples, seeded, bob_client):
+    path = _path(name, sample, samples, seeded)
+    assert bob_client.get(path).status_code == 403
+    assert bob_client.get(path, HTTP_HX_REQUEST="true").status_code == 403

@@ -1,7 +1,8 @@
 """Decision-Making Units and the people in their roles."""
 
+from research import dmus
 from research.models import DMU, DMUMember
-from tests.research.helpers import BASE_QUERIES, HX, url, warm
+from tests.research.helpers import BASE_QUERIES, HX, delete_after_lookup, url, warm
 
 
 def test_the_list_shows_roles_and_validation(
@@ -58,7 +59,35 @@ def test_a_stale_dmu_edit_shows_both_versions(dmu, alice_client):
     dmu.refresh_from_db()
     assert response.status_code == 409
     assert dmu.name == "Dave's name"
+    assert b"Dave&#x27;s name" in response.content
     assert b"Alice&#x27;s name" in response.content
+
+
+def test_a_stale_role_edit_shows_both_notes_and_saves_nothing(dmu, alice_client):
+    member = dmu.members.get(role="buyer")
+    DMUMember.objects.filter(pk=member.pk).update(note="Dave's note", version=2)
+    response = alice_client.post(
+        url("dmu_member_edit", dmu.organisation, member.pk),
+        {"role": "decider", "note": "Alice's note", "version": 1},
+    )
+    member.refresh_from_db()
+    assert response.status_code == 409
+    assert (member.role, member.note) == ("buyer", "Dave's note")
+    assert b"Dave&#x27;s note" in response.content
+    assert b"Alice&#x27;s note" in response.content
+    assert b'name="version" value="2"' in response.content
+
+
+def test_a_role_removed_while_saving_says_so(dmu, alice_client, monkeypatch):
+    member = dmu.members.get(role="buyer")
+    delete_after_lookup(monkeypatch, dmus, "get_dmu_member")
+    response = alice_client.post(
+        url("dmu_member_edit", dmu.organisation, member.pk),
+        {"role": "buyer", "note": "Nieuw", "version": member.version},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == dmu.get_absolute_url()
+    assert b"Someone else removed this role." in response.content
 
 
 def test_it_adds_a_member_with_a_role_of_its_own(dmu, frank, alice_client):

@@ -1,7 +1,8 @@
 """Empathy-map entries: the card mechanics (add, edit, move, reorder, delete, cite)."""
 
+from research import empathy
 from research.models import EmpathyEntry, Finding
-from tests.research.helpers import HX, events, url
+from tests.research.helpers import HX, delete_after_lookup, events, url
 
 
 def _says(persona):
@@ -110,6 +111,35 @@ def test_overwrite_with_mine_sends_the_current_version(entry, alice_client):
     entry.refresh_from_db()
     assert entry.text == "Alice's text"
     assert entry.version == 3
+
+
+def test_a_stale_move_is_a_conflict_that_moves_nothing(entry, alice_client):
+    EmpathyEntry.objects.filter(pk=entry.pk).update(text="Dave's text", version=2)
+    before = EmpathyEntry.objects.values("area", "position").get(pk=entry.pk)
+    response = alice_client.post(
+        url("entry_edit", entry.persona.organisation, entry.pk),
+        {"text": "Alice's text", "area": "feels", "version": 1},
+        **HX,
+    )
+    assert response.status_code == 409
+    assert b"Dave&#x27;s text" in response.content
+    assert b"Alice&#x27;s text" in response.content
+    assert b"Thinks" in response.content and b"Feels" in response.content
+    after = EmpathyEntry.objects.values("area", "position", "text").get(pk=entry.pk)
+    assert after == {**before, "text": "Dave's text"}
+
+
+def test_an_entry_deleted_while_saving_says_so(entry, alice_client, monkeypatch):
+    delete_after_lookup(monkeypatch, empathy, "get_entry")
+    response = alice_client.post(
+        url("entry_edit", entry.persona.organisation, entry.pk),
+        {"text": "Mijn tekst", "version": entry.version},
+        **HX,
+    )
+    assert response.status_code == 409
+    assert b"Someone else deleted this while you were editing." in response.content
+    assert b"Mijn tekst" in response.content
+    assert not EmpathyEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_editing_an_entry_someone_deleted_says_so(entry, alice_client):

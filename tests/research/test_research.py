@@ -1,7 +1,8 @@
 """Research questions, studies and findings, and the overview that ties them."""
 
+from research import questions
 from research.models import Finding, QuestionStatus, ResearchQuestion, Study
-from tests.research.helpers import BASE_QUERIES, url, warm
+from tests.research.helpers import BASE_QUERIES, delete_after_lookup, url, warm
 
 
 def test_the_overview_puts_quantitative_beside_qualitative(
@@ -164,3 +165,64 @@ def test_the_study_page_shows_how_often_a_finding_is_cited(seeded, alice_client)
     study = seeded.studies.get(method="interview")
     response = alice_client.get(url("study_detail", seeded, study.pk))
     assert b"cited 2\xc3\x97" in response.content  # the stool-testing finding
+
+
+def test_a_stale_question_edit_shows_both_texts_and_saves_nothing(seeded, alice_client):
+    question = seeded.research_questions.first()
+    ResearchQuestion.objects.filter(pk=question.pk).update(text="Dave's?", version=2)
+    response = alice_client.post(
+        url("question_detail", seeded, question.pk),
+        {"text": "Alice's?", "version": 1},
+    )
+    question.refresh_from_db()
+    assert response.status_code == 409
+    assert (question.text, question.version) == ("Dave's?", 2)
+    assert b"Dave&#x27;s?" in response.content
+    assert b"Alice&#x27;s?" in response.content
+
+
+def test_a_question_deleted_while_saving_says_so(seeded, alice_client, monkeypatch):
+    question = seeded.research_questions.first()
+    delete_after_lookup(monkeypatch, questions, "get_question")
+    response = alice_client.post(
+        url("question_detail", seeded, question.pk),
+        {"text": "Nieuw?", "version": question.version},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == url("research_overview", seeded)
+    assert b"Someone else deleted this while you were editing." in response.content
+
+
+def test_a_stale_study_edit_shows_both_and_saves_nothing(seeded, alice_client):
+    study = seeded.studies.get(method="interview")
+    question = seeded.research_questions.exclude(studies=study).first()
+    before = list(study.questions.all())
+    Study.objects.filter(pk=study.pk).update(title="Dave's study", version=2)
+    response = alice_client.post(
+        url("study_edit", seeded, study.pk),
+        {
+            "title": "Alice's study",
+            "method": "interview",
+            "questions": [question.pk],
+            "version": 1,
+        },
+    )
+    study.refresh_from_db()
+    assert response.status_code == 409
+    assert (study.title, list(study.questions.all())) == ("Dave's study", before)
+    assert b"Dave&#x27;s study" in response.content
+    assert b"Alice&#x27;s study" in response.content
+
+
+def test_a_stale_finding_edit_shows_both_and_saves_nothing(seeded, alice_client):
+    finding = Finding.objects.filter(study__organisation=seeded).first()
+    Finding.objects.filter(pk=finding.pk).update(statement="Dave's", version=2)
+    response = alice_client.post(
+        url("finding_edit", seeded, finding.pk),
+        {"statement": "Alice's", "date": "2025-04-20", "version": 1},
+    )
+    finding.refresh_from_db()
+    assert response.status_code == 409
+    assert (finding.statement, finding.version) == ("Dave's", 2)
+    assert b"Dave&#x27;s" in response.content
+    assert b"Alice&#x27;s" in response.content
