@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from journeymap.editing import VersionForm
 from maps.models import JourneyMap, MapStatus, MapType
 from maps.templates import TEMPLATES
 
@@ -97,3 +98,15 @@ class MapFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = organisation.personas.all()
         self.fields["persona"].empty_label = _("All personas")
+
+
+class MapSettingsForm(MapAboutForm, VersionForm):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=JourneyMap._meta.get_field("title").max_length,
+        error_messages={"required": _("Give the map a title.")},
+    )
+    type = forms.ChoiceField(label=_("Type of map"), choices=MapType.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=MapStatus.choices)
+
+    FIELDS = ("title", "type", "status", "dmu", "scope", "objective")

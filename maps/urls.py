@@ -8,7 +8,7 @@ from django.urls import path
 
 from maps import history, views
 from maps.actions import views as actions
-from maps.canvas import cards, emotions, structure
+from maps.canvas import cards, emotions, evidence, structure
 from maps.files import csv_views, json_views, pdf
 
 urlpatterns = [
@@ -19,9 +19,11 @@ urlpatterns = [
     path("<uuid:map_id>/archive/", views.map_archive, name="map_archive"),
     path("<uuid:map_id>/restore/", views.map_restore, name="map_restore"),
     path("<uuid:map_id>/delete/", views.map_delete, name="map_delete"),
+    path("<uuid:map_id>/settings/", views.map_settings, name="map_settings"),
     *structure.urlpatterns,
     *cards.urlpatterns,
     *emotions.urlpatterns,
+    *evidence.urlpatterns,
     *actions.urlpatterns,
     *history.urlpatterns,
     *pdf.urlpatterns,

@@ -19,13 +19,19 @@ from django.views.decorators.http import (
 )
 
 from journeymap.access import Can, get_access
+from journeymap.editing import Clash, clashes, versioned_update
 from maps.access import (
     get_map,
 )
-from maps.activity import change
+from maps.activity import change, field_changes
 from maps.canvas.grid import canvas_context
 from maps.files.json_format import map_duplicate
-from maps.forms import MapCreateForm, MapDuplicateForm, MapFilterForm
+from maps.forms import (
+    MapCreateForm,
+    MapDuplicateForm,
+    MapFilterForm,
+    MapSettingsForm,
+)
 from maps.models import (
     Action,
     ActionStatus,
@@ -239,3 +245,65 @@ def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         advice=_("To keep the map out of sight instead, archive it."),
     )
     return render(request, "confirm_delete.html", ctx)
+
+
+# ---- The map's settings ------------------------------------------------------
+
+
+def _settings_changes(journey_map, personas, data) -> list[dict]:
+    """The map's settings that `data` changes, the personas by name."""
+    values = {name: data[name] for name in MapSettingsForm.FIELDS}
+    changes = field_changes(journey_map, values)
+    names = sorted(str(p) for p in personas)
+    new_names = sorted(str(p) for p in data["personas"])
+    if names != new_names:
+        changes.append(change("personas", names, new_names))
+    return changes
+
+
+@require_http_methods(["GET", "POST"])
+def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    org = access.organisation
+    personas = list(journey_map.personas.all())
+    initial = {name: getattr(journey_map, name) for name in MapSettingsForm.FIELDS}
+    initial.update(personas=personas, version=journey_map.version)
+    form = MapSettingsForm(request.POST or None, initial=initial, organisation=org)
+    clash_rows = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in MapSettingsForm.FIELDS}
+        with transaction.atomic():
+            changes = _settings_changes(journey_map, personas, data)
+            saved = versioned_update(
+                JourneyMap.objects.filter(organisation=org),
+                journey_map.pk,
+                data["version"],
+                **values,
+            )
+            if saved:
+                journey_map.personas.set(data["personas"])
+                for name, value in values.items():
+                    setattr(journey_map, name, value)
+                if changes:
+                    record(journey_map, access, "update", changes=changes)
+        if saved:
+            messages.success(request, _("Map settings saved."))
+            return redirect(journey_map)
+        current = JourneyMap.objects.get(pk=journey_map.pk)
+        clash_rows = clashes(current, values, MapSettingsForm.FIELDS)
+        theirs = ", ".join(str(p) for p in current.personas.all())
+        mine = ", ".join(str(p) for p in data["personas"])
+        if theirs != mine:
+            clash_rows.append(Clash(_("Personas"), theirs, mine))
+        # Sending the form again overwrites: it now carries the current version.
+        form.data = form.data.copy()
+        form.data["version"] = current.version
+    ctx = _ctx(access, map=journey_map, form=form, clashes=clash_rows)
+    status = 200
+    if clash_rows is not None:
+        status = 409
+    elif request.method == "POST":
+        status = 422
+    return render(request, "maps/structure/map_settings.html", ctx, status=status)

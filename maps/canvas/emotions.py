@@ -12,7 +12,6 @@ while someone types a note does not turn into a conflict either.
 
 from django import forms
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -39,9 +38,9 @@ from maps.access import (
     get_map,
 )
 from maps.activity import change
-from maps.canvas.grid import Row, emotion_curve
-from maps.models import Card, Emotion, EmotionScore, Lane, LaneKind, Stage, record
-from research.evidence import Share
+from maps.canvas.curve import emotion_curve
+from maps.canvas.grid import Row
+from maps.models import Emotion, EmotionScore, Lane, LaneKind, Stage, record
 
 # ---- Context ----------------------------------------------------------------
 
@@ -338,48 +337,7 @@ def emotion_row(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRes
     return _lane_rows(request, ctx, lane_id)
 
 
-def evidence_shares(journey_map) -> tuple[list, Share]:
-    """Stages with `.share`, and the map's share: two queries, no cards loaded."""
-    stages = list(Stage.objects.filter(map=journey_map))
-    counts = {
-        row["stage"]: row
-        for row in Card.objects.filter(map=journey_map)
-        .values("stage")
-        .annotate(
-            total=Count("pk", distinct=True),
-            validated=Count("pk", distinct=True, filter=Q(findings__isnull=False)),
-        )
-        .order_by()
-    }
-    for stage in stages:
-        row = counts.get(stage.pk, {"validated": 0, "total": 0})
-        stage.share = Share(row["validated"], row["total"])
-    share = Share(
-        sum(s.share.validated for s in stages), sum(s.share.total for s in stages)
-    )
-    return stages, share
-
-
-@require_safe
-def map_evidence(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    """The evidence row of the canvas header, refreshed on `evidence-changed`."""
-    access = get_access(request, org_slug)
-    journey_map = get_map(access, map_id)
-    if not request.htmx:
-        return redirect(journey_map)
-    stages, share = evidence_shares(journey_map)
-    ctx = {
-        "can_edit": access.can_edit,
-        "org": access.organisation,
-        "map": journey_map,
-        "stages": stages,
-        "share": share,
-    }
-    return render(request, "maps/canvas/evidence_row.html", ctx)
-
-
 urlpatterns = [
-    path("<uuid:map_id>/evidence/", map_evidence, name="map_evidence"),
     path(
         "<uuid:map_id>/stages/<uuid:stage_id>/emotion/",
         emotion_set_view,

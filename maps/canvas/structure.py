@@ -30,32 +30,27 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from journeymap.access import Can, get_access
 from journeymap.editing import (
-    Clash,
     Edit,
     VersionForm,
-    clashes,
     posted_version,
     reorder,
     versioned_delete,
     versioned_edit,
-    versioned_update,
 )
 from maps.access import (
     get_lane,
     get_map,
     get_stage,
 )
-from maps.activity import change, field_changes
+from maps.activity import change
 from maps.canvas.grid import canvas_context
-from maps.forms import LONG_TEXT, MapAboutForm
+from maps.forms import LONG_TEXT
 from maps.models import (
     Card,
     Emotion,
     JourneyMap,
     Lane,
     LaneKind,
-    MapStatus,
-    MapType,
     Stage,
     record,
 )
@@ -137,18 +132,6 @@ class OrderForm(forms.Form):
 
     def clean_order(self) -> list[str]:
         return [pk for pk in self.cleaned_data["order"].split(",") if pk]
-
-
-class MapSettingsForm(MapAboutForm, VersionForm):
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=JourneyMap._meta.get_field("title").max_length,
-        error_messages={"required": gettext_lazy("Give the map a title.")},
-    )
-    type = forms.ChoiceField(label=gettext_lazy("Type of map"), choices=MapType.choices)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=MapStatus.choices)
-
-    FIELDS = ("title", "type", "status", "dmu", "scope", "objective")
 
 
 # ---- Helpers -----------------------------------------------------------------
@@ -698,73 +681,10 @@ def lane_delete(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRes
     return _grid(request, access, journey_map, evidence=True)
 
 
-# ---- The map's settings ------------------------------------------------------
-
-
-def _settings_changes(journey_map, personas, data) -> list[dict]:
-    """The map's settings that `data` changes, the personas by name."""
-    values = {name: data[name] for name in MapSettingsForm.FIELDS}
-    changes = field_changes(journey_map, values)
-    names = sorted(str(p) for p in personas)
-    new_names = sorted(str(p) for p in data["personas"])
-    if names != new_names:
-        changes.append(change("personas", names, new_names))
-    return changes
-
-
-@require_http_methods(["GET", "POST"])
-def map_settings(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    access = get_access(request, org_slug)
-    journey_map = get_map(access, map_id, Can.EDIT)
-    org = access.organisation
-    personas = list(journey_map.personas.all())
-    initial = {name: getattr(journey_map, name) for name in MapSettingsForm.FIELDS}
-    initial.update(personas=personas, version=journey_map.version)
-    form = MapSettingsForm(request.POST or None, initial=initial, organisation=org)
-    clash_rows = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        values = {name: data[name] for name in MapSettingsForm.FIELDS}
-        with transaction.atomic():
-            changes = _settings_changes(journey_map, personas, data)
-            saved = versioned_update(
-                JourneyMap.objects.filter(organisation=org),
-                journey_map.pk,
-                data["version"],
-                **values,
-            )
-            if saved:
-                journey_map.personas.set(data["personas"])
-                for name, value in values.items():
-                    setattr(journey_map, name, value)
-                if changes:
-                    record(journey_map, access, "update", changes=changes)
-        if saved:
-            messages.success(request, _("Map settings saved."))
-            return redirect(journey_map)
-        current = JourneyMap.objects.get(pk=journey_map.pk)
-        clash_rows = clashes(current, values, MapSettingsForm.FIELDS)
-        theirs = ", ".join(str(p) for p in current.personas.all())
-        mine = ", ".join(str(p) for p in data["personas"])
-        if theirs != mine:
-            clash_rows.append(Clash(_("Personas"), theirs, mine))
-        # Sending the form again overwrites: it now carries the current version.
-        form.data = form.data.copy()
-        form.data["version"] = current.version
-    ctx = _ctx(access, journey_map, form=form, clashes=clash_rows)
-    status = 200
-    if clash_rows is not None:
-        status = 409
-    elif request.method == "POST":
-        status = 422
-    return render(request, "maps/structure/map_settings.html", ctx, status=status)
-
-
 S = "<uuid:map_id>/stages/<uuid:stage_id>/"
 L = "<uuid:map_id>/lanes/<uuid:lane_id>/"
 
 urlpatterns = [
-    path("<uuid:map_id>/settings/", map_settings, name="map_settings"),
     path("<uuid:map_id>/stages/add/", stage_add, name="stage_add"),
     path("<uuid:map_id>/stages/reorder/", stage_reorder, name="stage_reorder"),
     path(S, stage_detail, name="stage_detail"),
