@@ -13,6 +13,7 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django import forms
 from django.db import models, transaction
@@ -261,6 +262,11 @@ class Edit:
     initial: dict = field(default_factory=dict)
     # Posted fields that are not form fields but must survive an overwrite.
     resend: Sequence[str] = ()
+    # (form, clashes, current version) -> the conflict answer, for pages that
+    # show it themselves; default: the conflict fragment in place of #target.
+    show_conflict: Callable[[forms.Form, list, int], HttpResponse] | None = None
+    # Many-to-many fields the form sets after the row is written.
+    m2m: Sequence[str] = ()
 
 
 def versioned_edit(request: HttpRequest, edit: Edit) -> HttpResponse:
@@ -274,6 +280,9 @@ def versioned_edit(request: HttpRequest, edit: Edit) -> HttpResponse:
         initial = {name: getattr(obj, name) for name in edit.fields}
         initial.update({"version": obj.version, **edit.initial})
         return edit.show_form(edit.form_class(initial=initial, **edit.form_kwargs), 200)
+    # What the row holds now, before a model form's validation copies the
+    # posted values onto the instance.
+    before = SimpleNamespace(**{name: getattr(obj, name) for name in edit.fields})
     form = edit.form_class(request.POST, **edit.form_kwargs)
     values = None
     if form.is_valid():
@@ -282,11 +291,14 @@ def versioned_edit(request: HttpRequest, edit: Edit) -> HttpResponse:
         return edit.show_form(form, 422)
     version = form.cleaned_data["version"]
     logged = [name for name in edit.fields if name in values]
-    changes = field_changes(obj, values, logged)
+    changes = field_changes(before, values, logged)
     # savepoint=False: one transaction and no SAVEPOINT round trips; an edit's
     # query budget is tight (tests pin it).
     with transaction.atomic(savepoint=False):
         saved = versioned_update(edit.queryset, obj.pk, version, **values)
+        if saved:
+            for name in edit.m2m:
+                getattr(obj, name).set(form.cleaned_data[name])
         if saved and edit.on_save is not None:
             edit.on_save(changes)
     if not saved:
@@ -295,6 +307,17 @@ def versioned_edit(request: HttpRequest, edit: Edit) -> HttpResponse:
         setattr(obj, name, value)
     obj.version = version + 1
     return edit.show_saved(obj)
+
+
+def _m2m_clashes(current, form, names) -> list[Clash]:
+    result = []
+    for name in names:
+        theirs = ", ".join(str(o) for o in getattr(current, name).all())
+        mine = ", ".join(str(o) for o in form.cleaned_data.get(name) or [])
+        if theirs != mine:
+            label = str(current._meta.get_field(name).verbose_name)
+            result.append(Clash(label[:1].upper() + label[1:], theirs, mine))
+    return result
 
 
 def _values(edit: Edit, form: forms.Form) -> dict | None:
@@ -307,7 +330,9 @@ def _conflict(request, edit: Edit, form, values: dict, logged) -> HttpResponse:
     current = edit.queryset.filter(pk=edit.obj.pk).first()
     if current is None:
         return edit.show_gone()
-    rows = clashes(current, values, logged)
+    rows = clashes(current, values, logged) + _m2m_clashes(current, form, edit.m2m)
+    if edit.show_conflict is not None:
+        return edit.show_conflict(form, rows, current.version)
     if not rows and logged:
         # Nothing differs (both wrote the same): still show what was saved.
         name = logged[0]

@@ -8,13 +8,12 @@ fragments).
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from journeymap.access import Access
-from journeymap.editing import Clash, clashes, versioned_update
+from journeymap.editing import Edit, versioned_edit, versioned_update
 from research.models import AREA_PROMPTS, Finding
 
 FINDINGS_WITH_STUDY = Prefetch("findings", Finding.objects.select_related("study"))
@@ -54,51 +53,43 @@ def page_edit(
     request, form, *, template: str, context: dict, fields, m2m=(), saved, gone
 ) -> HttpResponse:
     """
-    The versioned edit of `form.instance` on a page of its own. Unlike
-    journeymap.editing.versioned_edit, whose conflict is a fragment in place of
-    a card, a conflict is this page again (409): the clash table above a form
-    that now carries the current version, so saving again overwrites theirs.
-    `context` is the page's; `saved` and `gone` are (message, where to) after
-    saving and when the row was deleted meanwhile. Invalid: the form, 200.
+    The versioned edit of `form.instance` on a page of its own, through the one
+    edit skeleton (journeymap.editing.versioned_edit). A conflict is this page
+    again (409): the clash table above a form that now carries the current
+    version, so saving again overwrites theirs. `context` is the page's; `saved`
+    and `gone` are (message, where to) after saving and when the row was
+    deleted meanwhile. `form` is made by the view (bound to the POST, if any).
     """
-    obj, clash_rows = form.instance, None
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic(savepoint=False):
-            written = save_versioned(form, obj, fields)
-            if written:
-                for name in m2m:
-                    getattr(obj, name).set(form.cleaned_data[name])
-        if written:
-            messages.success(request, saved[0])
-            return redirect(saved[1])
-        clash_rows = _page_conflict(form, obj, fields, m2m)
-        if clash_rows is None:
-            messages.error(request, gone[0])
-            return redirect(gone[1])
-    ctx = {**context, "form": form, "clashes": clash_rows}
-    status = 200 if clash_rows is None else 409
-    return render(request, template, ctx, status=status)
 
+    def show_form(shown, status):
+        return render(request, template, {**context, "form": shown}, status=status)
 
-def _page_conflict(form, obj, fields, m2m) -> list[Clash] | None:
-    """
-    Reload `obj` and list what differs (None: it is gone), and let the form be
-    sent again against the current version ("overwrite with mine").
-    """
-    current = type(obj).objects.filter(pk=obj.pk).first()
-    if current is None:
-        return None
-    yours = {name: form.cleaned_data.get(name) for name in fields}
-    result = clashes(current, yours, fields)
-    for name in m2m:
-        theirs = ", ".join(str(o) for o in getattr(current, name).all())
-        mine = ", ".join(str(o) for o in form.cleaned_data.get(name) or [])
-        if theirs != mine:
-            label = str(type(obj)._meta.get_field(name).verbose_name)
-            result.append(Clash(label[:1].upper() + label[1:], theirs, mine))
-    form.data = form.data.copy()
-    form.data["version"] = current.version
-    return result
+    def show_conflict(shown, rows, version):
+        shown.data = shown.data.copy()
+        shown.data["version"] = version
+        ctx = {**context, "form": shown, "clashes": rows}
+        return render(request, template, ctx, status=409)
+
+    def done(level, message, where):
+        messages.add_message(request, level, message)
+        return redirect(where)
+
+    obj = form.instance
+    edit = Edit(
+        obj=obj,
+        queryset=type(obj).objects.all(),
+        form_class=lambda *args, **kwargs: form,  # already made, with its instance
+        fields=fields,
+        m2m=m2m,
+        show_form=show_form,
+        show_saved=lambda _obj: done(messages.SUCCESS, *saved),
+        show_gone=lambda: done(messages.ERROR, *gone),
+        show_conflict=show_conflict,
+        target="",
+        keep_url="",
+        edit_url="",
+    )
+    return versioned_edit(request, edit)
 
 
 def area_context(area, entries) -> dict:
