@@ -23,7 +23,15 @@ from django.utils.text import capfirst
 
 from journeymap.access import Access
 from journeymap.models import Membership
-from maps.activity import Change, change, describe, off_change, on_change, who_markup
+from maps.activity import (
+    Change,
+    change,
+    change_lines,
+    describe,
+    off_change,
+    on_change,
+    who_markup,
+)
 from maps.models import (
     Action,
     Activity,
@@ -264,11 +272,11 @@ def test_english_lines_become_one_change_each(labels):
 
 def test_a_line_that_names_no_field_keeps_its_label(labels):
     row = _old(
-        "map", "update", "Personas: \nStatus: Draft", "Personas: Anna\nStatus: Draft"
+        "map", "update", "Colour: \nStatus: Draft", "Colour: Red\nStatus: Active"
     )
     assert MIGRATION._changes(row, labels) == [
-        {"field": "", "label": "Personas", "before": "", "after": "Anna"},
-        {"field": "status", "before": "Draft", "after": "Draft"},
+        {"field": "", "label": "Colour", "before": "", "after": "Red"},
+        {"field": "status", "before": "draft", "after": "active"},
     ]
 
 
@@ -302,6 +310,226 @@ def test_an_old_action_status_row_becomes_the_status_field(labels):
     row = _old("action", "status", "status: open", "status: in_progress")
     assert MIGRATION._changes(row, labels) == [
         {"field": "status", "before": "open", "after": "in_progress"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "before, after, scores, label",
+    [
+        ("Anna, Intake: negative", "very negative", (-1, -2), "Intake · Anna"),
+        ("The customer, Intake: positive", "not set", (1, None), "Intake"),
+        (
+            "De klant, Afspraak maken: niet ingevuld",
+            "zeer positief",
+            (None, 2),
+            "Afspraak maken",
+        ),
+        (
+            "Bram, Wachten, bellen: zeer negatief",
+            "neutraal",
+            (-2, 0),
+            "Wachten, bellen · Bram",
+        ),
+    ],
+)
+def test_a_feeling_set_becomes_the_score_and_its_place(
+    labels, before, after, scores, label
+):
+    row = MIGRATION._read(_old("emotion", "set", before, after), labels)
+    assert row.changes == [{"field": "score", "before": scores[0], "after": scores[1]}]
+    assert row.label == label
+
+
+def test_a_feeling_nobody_can_read_keeps_its_text(labels):
+    row = MIGRATION._read(_old("emotion", "set", "Anna, Intake: meh", "blij"), labels)
+    assert row.changes == [{"field": "score", "before": "meh", "after": "blij"}]
+
+
+@pytest.mark.parametrize("verb", ["archive", "restore"])
+def test_an_archive_or_restore_becomes_the_status_field(labels, verb):
+    before, after = (
+        ("active", "archived") if verb == "archive" else ("archived", "active")
+    )
+    assert MIGRATION._changes(_old("map", verb, before, after), labels) == [
+        {"field": "status", "before": before, "after": after}
+    ]
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("Stage: Intake\nLane: Pains", "Stage: Visit\nLane: Gains"),
+        ("Fase: Intake\nBaan: Pains", "Fase: Visit\nBaan: Gains"),
+    ],
+)
+def test_a_card_moved_becomes_one_cell_change(labels, before, after):
+    assert MIGRATION._changes(_old("card", "move", before, after), labels) == [
+        {"field": "cell", "before": "Intake · Pains", "after": "Visit · Gains"}
+    ]
+
+
+@pytest.mark.parametrize("label", ["Personas", "Persona's"])
+def test_the_maps_personas_become_lists_of_names(labels, label):
+    row = _old("map", "update", f"{label}: ", f"{label}: Anna, Bram")
+    assert MIGRATION._changes(row, labels) == [
+        {"field": "personas", "before": [], "after": ["Anna", "Bram"]}
+    ]
+
+
+@pytest.mark.parametrize("kind", ["stage", "lane"])
+def test_a_reorder_becomes_the_order_as_lists(labels, kind):
+    row = MIGRATION._read(_old(kind, "reorder", "A, B, C", "B, A, C"), labels)
+    assert row.changes == [
+        {"field": "order", "before": ["A", "B", "C"], "after": ["B", "A", "C"]}
+    ]
+    assert row.label == ""
+
+
+@pytest.mark.parametrize(
+    "kind, before, after, field, values",
+    [
+        ("map", "Status: Draft", "Status: Active", "status", ("draft", "active")),
+        (
+            "map",
+            "Status: Concept",
+            "Status: Gearchiveerd",
+            "status",
+            ("draft", "archived"),
+        ),
+        (
+            "map",
+            "Type: Current state",
+            "Type: Day in the life",
+            "type",
+            ("current", "day"),
+        ),
+        (
+            "map",
+            "Soort: Huidige situatie",
+            "Soort: Gewenste situatie",
+            "type",
+            ("current", "future"),
+        ),
+        ("map", "Status: Someday", "Status: Draft", "status", ("Someday", "draft")),
+        (
+            "card",
+            "Channel: Phone",
+            "Channel: Something else",
+            "channel",
+            ("phone", "custom"),
+        ),
+        ("card", "Kanaal: Telefoon", "Kanaal: ", "channel", ("phone", "")),
+        ("card", "Impact: Hoog", "Impact: Low", "impact", ("high", "low")),
+    ],
+)
+def test_a_choice_written_as_its_label_becomes_its_value(
+    labels, kind, before, after, field, values
+):
+    assert MIGRATION._changes(_old(kind, "update", before, after), labels) == [
+        {"field": field, "before": values[0], "after": values[1]}
+    ]
+
+
+def test_a_lane_rename_becomes_the_title_field(labels):
+    row = _old("lane", "update", "Pains", "Pain points: ours")
+    assert MIGRATION._changes(row, labels) == [
+        {"field": "title", "before": "Pains", "after": "Pain points: ours"}
+    ]
+
+
+def test_a_card_text_that_looks_like_a_line_stays_the_text(labels):
+    row = _old("card", "update", "Note: call back", "Note: call back at ten")
+    assert MIGRATION._changes(row, labels) == [
+        {
+            "field": "text",
+            "before": "Note: call back",
+            "after": "Note: call back at ten",
+        }
+    ]
+
+
+def test_cited_findings_become_lists(labels):
+    row = _old("card", "cite", "", "Four in ten: no answer\nThe phone rings out")
+    assert MIGRATION._changes(row, labels) == [
+        {
+            "field": "findings",
+            "before": [],
+            "after": ["Four in ten: no answer", "The phone rings out"],
+        }
+    ]
+
+
+def test_an_actions_nothing_and_a_cards_booleans_become_values(labels):
+    action = _old(
+        "action",
+        "update",
+        "owner: alice\ndue: 2026-01-02\ndescription: Call",
+        "owner: —\ndue: —\ndescription: —",
+    )
+    assert MIGRATION._changes(action, labels) == [
+        {"field": "owner", "before": "alice", "after": None},
+        {"field": "due", "before": "2026-01-02", "after": None},
+        {"field": "description", "before": "Call", "after": ""},
+    ]
+    card = _old("card", "update", "Online: False", "Online: True")
+    assert MIGRATION._changes(card, labels) == [
+        {"field": "online", "before": False, "after": True}
+    ]
+    settings_ = _old("map", "update", "DMU: —", "DMU: Buyers")
+    assert MIGRATION._changes(settings_, labels) == [
+        {"field": "dmu", "before": None, "after": "Buyers"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "verb, before, after, label",
+    [
+        (
+            "duplicate",
+            "Podiatrist visit",
+            "Future state of Podiatrist visit",
+            "Podiatrist visit",
+        ),
+        ("create", "", "Podiatrist visit", "Podiatrist visit"),
+    ],
+)
+def test_a_copy_is_named_after_its_source(labels, verb, before, after, label):
+    row = MIGRATION._read(_old("map", verb, before, after), labels)
+    assert (row.changes, row.label) == ([], label)
+
+
+def test_actions_dragged_read_as_the_actions_of_their_stage(labels):
+    for verb in ("reorder", "move"):
+        row = MIGRATION._read(_old("map", verb, "", "Intake"), labels)
+        assert (row.verb, row.kind, row.label, row.changes) == (
+            "reorder",
+            "action",
+            "Intake",
+            [],
+        )
+
+
+def test_cards_reordered_in_an_unknown_order_are_named_by_their_cell(labels):
+    row = MIGRATION._read(
+        _old("map", "reorder", "", "Fase: Intake\nBaan: Pains"), labels
+    )
+    assert (row.kind, row.label, row.changes) == ("map", "Intake · Pains", [])
+
+
+def test_dutch_rows_read_without_a_compiled_catalogue(monkeypatch):
+    # Where migrate runs before compilemessages, gettext answers the msgid.
+    monkeypatch.setattr(translation, "gettext", lambda text: text)
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state(BEFORE)
+    words = MIGRATION._labels(state.apps)
+    rows = [
+        _old("map", "update", "Soort: Huidige situatie", "Soort: Gewenste situatie"),
+        _old("card", "move", "Fase: A\nBaan: B", "Fase: C\nBaan: B"),
+        _old("emotion", "set", "De klant, A: niet ingevuld", "zeer negatief"),
+    ]
+    assert [MIGRATION._changes(row, words) for row in rows] == [
+        [{"field": "type", "before": "current", "after": "future"}],
+        [{"field": "cell", "before": "A · B", "after": "C · B"}],
+        [{"field": "score", "before": None, "after": -2}],
     ]
 
 
@@ -364,12 +592,161 @@ def test_forwards_reads_old_rows_into_fields(migrate, org, alice, dave):
         "card": ("New", [{"field": "text", "before": "Old", "after": "New"}]),
         "added": ("New", []),
         "deleted": ("Gone", []),
-        "note": (
-            "The customer, Booking",
-            [{"field": "note", "before": "", "after": "Waited"}],
-        ),
+        "note": ("Booking", [{"field": "note", "before": "", "after": "Waited"}]),
     }
     assert {a.actor_name for a in got.values()} == {"Dave Dekker"}
+
+
+def _insert_old_rows(old, journey_map, user, rows) -> dict:
+    """Old-style rows (before/after text), oldest first; their ids by key."""
+    ids = {}
+    for revision, (key, (obj, kind, verb, before, after)) in enumerate(rows.items()):
+        ids[key] = old.objects.create(
+            map_id=journey_map.pk,
+            user_id=user.pk,
+            verb=verb,
+            object_kind=kind,
+            object_id=getattr(obj, "pk", obj),
+            before=before,
+            after=after,
+            revision=200 + revision,
+        ).pk
+    return ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forwards_names_each_row_as_its_object_was_called_then(migrate, org, alice):
+    trip = map_create_from_template(org, alice, "Podiatrist visit", "five_phases")
+    kept = trip.stages.get(title="Purchase")
+    kept.title = "Booking"
+    kept.save()
+    gone_stage, gone_card = uuid.uuid4(), uuid.uuid4()
+
+    old = migrate(BEFORE).get_model("maps", "Activity")
+    rows = {
+        "kept-created": (kept, "stage", "create", "", "Purchase"),
+        "kept-described": (kept, "stage", "update", "Description: ", "Description: x"),
+        "kept-renamed": (kept, "stage", "update", "Title: Purchase", "Title: Booking"),
+        "kept-described-again": (
+            kept,
+            "stage",
+            "update",
+            "Description: x",
+            "Description: y",
+        ),
+        "gone-created": (gone_stage, "stage", "create", "", "A"),
+        "gone-renamed": (gone_stage, "stage", "update", "Titel: A", "Titel: B"),
+        "gone-described": (
+            gone_stage,
+            "stage",
+            "update",
+            "Beschrijving: ",
+            "Beschrijving: x",
+        ),
+        "gone-deleted": (gone_stage, "stage", "delete", "B", ""),
+        # A card that went with its stage: no row says it was deleted.
+        "card-moved": (
+            gone_card,
+            "card",
+            "move",
+            "Fase: A\nBaan: Pains",
+            "Fase: B\nBaan: Pains",
+        ),
+        "card-edited": (gone_card, "card", "update", "Old", "New"),
+        "card-channel": (
+            gone_card,
+            "card",
+            "update",
+            "Kanaal: Telefoon",
+            "Kanaal: E-mail",
+        ),
+    }
+    ids = _insert_old_rows(old, trip, alice, rows)
+    migrate(AFTER)
+
+    got = {key: Activity.objects.get(pk=pk).object_label for key, pk in ids.items()}
+    assert got == {
+        "kept-created": "Purchase",
+        "kept-described": "Purchase",
+        "kept-renamed": "Booking",
+        "kept-described-again": "Booking",
+        "gone-created": "A",
+        "gone-renamed": "B",
+        "gone-described": "B",
+        "gone-deleted": "B",
+        "card-moved": "Old",
+        "card-edited": "New",
+        "card-channel": "",
+    }
+    with translation.override("en"):
+        changed = describe(Activity.objects.get(pk=ids["gone-described"]), "Alice")
+    assert changed == _in(
+        "en", "%(who)s changed the stage “%(object)s”", who="Alice", object="B"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forwards_reads_drags_feelings_and_statuses(migrate, org, alice):
+    trip = map_create_from_template(org, alice, "Podiatrist visit", "five_phases")
+    stage = trip.stages.get(title="Purchase")
+    anna = org.personas.create(name="Anna, RN")
+    feeling = Emotion.objects.create(map=trip, stage=stage, persona=anna, score=-1)
+    stages = ", ".join(s.title for s in trip.stages.all())
+    lanes = [lane.title for lane in trip.lanes.all()]
+    swapped = ", ".join([lanes[1], lanes[0], *lanes[2:]])
+
+    old = migrate(BEFORE).get_model("maps", "Activity")
+    rows = {
+        "stages": (trip, "map", "reorder", stages, stages[::-1]),
+        "lanes": (trip, "map", "reorder", ", ".join(lanes), swapped),
+        "actions": (trip, "map", "move", "", "Purchase"),
+        "feeling": (
+            feeling,
+            "emotion",
+            "set",
+            "Anna, RN, Purchase: negatief",
+            "zeer negatief",
+        ),
+        "archived": (trip, "map", "archive", "active", "archived"),
+    }
+    ids = _insert_old_rows(old, trip, alice, rows)
+    migrate(AFTER)
+
+    got = {key: Activity.objects.get(pk=pk) for key, pk in ids.items()}
+    kinds = {key: (a.verb, a.object_kind, a.object_label) for key, a in got.items()}
+    assert kinds == {
+        "stages": ("reorder", "stage", ""),
+        "lanes": ("reorder", "lane", ""),
+        "actions": ("reorder", "action", "Purchase"),
+        "feeling": ("set", "emotion", "Purchase · Anna, RN"),
+        "archived": ("archive", "map", ""),
+    }
+    assert got["lanes"].changes == [
+        {"field": "order", "before": lanes, "after": swapped.split(", ")}
+    ]
+    assert got["feeling"].changes == [{"field": "score", "before": -1, "after": -2}]
+    assert got["archived"].changes == [
+        {"field": "status", "before": "active", "after": "archived"}
+    ]
+    with translation.override("nl"):
+        feeling_read = (
+            describe(got["feeling"], "Alice"),
+            change_lines(got["feeling"]),
+        )
+        status_read = change_lines(got["archived"])
+    assert feeling_read == (
+        _in(
+            "nl",
+            "%(who)s set the feeling in “%(object)s”",
+            who="Alice",
+            object="Purchase · Anna, RN",
+        ),
+        (_line("nl", "emotion", "Negative"), _line("nl", "emotion", "Very negative")),
+    )
+    assert status_read == (
+        _line("nl", "status", "Active"),
+        _line("nl", "status", "Archived"),
+    )
 
 
 # ---- What a committed change touched (on_change) --------------------------------
