@@ -356,3 +356,43 @@ def _conflict(request, edit: Edit, form, values: dict, logged) -> HttpResponse:
         overwrite_values=overwrite,
         current_version=current.version,
     )
+
+
+@dataclass
+class Delete:
+    """What one confirmed, versioned delete needs to know; see `confirmed_delete`."""
+
+    obj: models.Model
+    queryset: models.QuerySet
+    # (the object as it is now, changed since asked, status) -> the question.
+    show_confirm: Callable[[models.Model, bool, int], HttpResponse]
+    show_deleted: Callable[[], HttpResponse]
+    # Deleted by someone else meanwhile: by default the same outcome.
+    show_gone: Callable[[], HttpResponse] | None = None
+    # Inside the transaction: before the delete (a lock), after it (record).
+    before: Callable[[], None] | None = None
+    on_delete: Callable[[], None] | None = None
+
+
+def confirmed_delete(request: HttpRequest, delete: Delete) -> HttpResponse:
+    """
+    GET: ask. POST: delete only if nobody changed the row since the question was
+    shown (its version is posted); changed meanwhile: ask again with what it
+    says now (409); gone meanwhile: the same outcome as deleting it.
+    """
+    if request.method != "POST":
+        return delete.show_confirm(delete.obj, False, 200)
+    with transaction.atomic():
+        if delete.before is not None:
+            delete.before()
+        deleted = versioned_delete(
+            delete.queryset, delete.obj.pk, posted_version(request)
+        )
+        if deleted and delete.on_delete is not None:
+            delete.on_delete()
+    if deleted:
+        return delete.show_deleted()
+    current = delete.queryset.filter(pk=delete.obj.pk).first()
+    if current is None:
+        return (delete.show_gone or delete.show_deleted)()
+    return delete.show_confirm(current, True, 409)

@@ -30,11 +30,11 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from journeymap.access import Can, get_access
 from journeymap.editing import (
+    Delete,
     Edit,
     VersionForm,
-    posted_version,
+    confirmed_delete,
     reorder,
-    versioned_delete,
     versioned_edit,
 )
 from maps.access import (
@@ -221,8 +221,11 @@ class Header:
     form: type[forms.Form]
     fields: tuple[str, ...]
     gone: str
-    template: str  # the header's fragments: #body and #form
+    template: str  # the header's fragments: #body, #form and #confirm
     page: str  # the form as a page, without JS
+    question: str  # "Delete stage %(title)s?"
+    deleted: str  # "Stage %(title)s deleted."
+    consequences: object  # row -> the lines saying what goes with it
 
 
 HEADERS = {
@@ -232,6 +235,9 @@ HEADERS = {
         STAGE_GONE,
         "maps/structure/stage.html",
         "maps/structure/stage_page.html",
+        gettext_lazy("Delete stage %(title)s?"),
+        gettext_lazy("Stage %(title)s deleted."),
+        lambda stage: _stage_consequences(stage),
     ),
     "lane": Header(
         LaneForm,
@@ -239,6 +245,9 @@ HEADERS = {
         LANE_GONE,
         "maps/structure/lane.html",
         "maps/structure/lane_page.html",
+        gettext_lazy("Delete lane %(title)s?"),
+        gettext_lazy("Lane %(title)s deleted."),
+        lambda lane: _lane_consequences(lane),
     ),
 }
 
@@ -284,6 +293,45 @@ def _header_edit(request, access, journey_map, kind: str, row) -> HttpResponse:
         edit_url=reverse(f"{kind}_edit", args=args),
     )
     return versioned_edit(request, edit)
+
+
+def _header_delete(request, access, journey_map, kind: str, row) -> HttpResponse:
+    """Delete a stage or a lane, after asking what goes with it."""
+    header = HEADERS[kind]
+    if row is None:
+        return _gone(request, access, journey_map, header.gone)
+
+    def show_confirm(current, changed, status):
+        ctx = _ctx(
+            access,
+            journey_map,
+            **{kind: current},
+            consequences=header.consequences(current),
+            changed=changed,
+            title=header.question % {"title": current.title},
+            cancel_url=journey_map.get_absolute_url(),
+        )
+        if not request.htmx:
+            return render(request, "confirm_delete.html", ctx, status=status)
+        fragment = render(request, f"{header.template}#confirm", ctx, status=status)
+        return reswap(retarget(fragment, f"#{kind}-body-{row.pk}"), "outerHTML")
+
+    def show_deleted():
+        if not request.htmx:
+            messages.success(request, header.deleted % {"title": row.title})
+            return redirect(journey_map)
+        return _grid(request, access, journey_map, evidence=True)
+
+    delete = Delete(
+        obj=row,
+        queryset=type(row).objects.filter(map=journey_map),
+        show_confirm=show_confirm,
+        show_deleted=show_deleted,
+        show_gone=lambda: _gone(request, access, journey_map, header.gone),
+        before=lambda: _lock(journey_map),
+        on_delete=lambda: record(journey_map, access, "delete", row),
+    )
+    return confirmed_delete(request, delete)
 
 
 @require_POST
@@ -434,46 +482,7 @@ def stage_delete(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpR
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id, Can.EDIT)
     stage = get_stage(journey_map, stage_id)
-    if stage is None:
-        return _gone(request, access, journey_map, STAGE_GONE)
-    if request.method != "POST":
-        return _stage_confirm(request, access, journey_map, stage)
-    version = posted_version(request)
-    with transaction.atomic():
-        _lock(journey_map)
-        deleted = versioned_delete(journey_map.stages.all(), stage.pk, version)
-        if deleted:
-            record(journey_map, access, "delete", stage)
-    if not deleted:
-        stage = journey_map.stages.filter(pk=stage.pk).first()
-        if stage is None:
-            return _gone(request, access, journey_map, STAGE_GONE)
-        # Changed since the question was asked: ask again, with what it says now.
-        return _stage_confirm(
-            request, access, journey_map, stage, changed=True, status=409
-        )
-    if not request.htmx:
-        messages.success(request, _("Stage %(title)s deleted.") % {"title": stage})
-        return redirect(journey_map)
-    return _grid(request, access, journey_map, evidence=True)
-
-
-def _stage_confirm(request, access, journey_map, stage, changed=False, status=200):
-    consequences = _stage_consequences(stage)
-    ctx = _ctx(
-        access,
-        journey_map,
-        stage=stage,
-        consequences=consequences,
-        changed=changed,
-        title=_("Delete stage %(title)s?") % {"title": stage.title},
-        cancel_url=journey_map.get_absolute_url(),
-    )
-    if not request.htmx:
-        return render(request, "confirm_delete.html", ctx, status=status)
-    response = render(request, "maps/structure/stage.html#confirm", ctx, status=status)
-    reswap(retarget(response, f"#stage-body-{stage.pk}"), "outerHTML")
-    return response
+    return _header_delete(request, access, journey_map, "stage", stage)
 
 
 # ---- Lanes -------------------------------------------------------------------
@@ -636,49 +645,12 @@ def _lane_consequences(lane) -> list[str]:
     ]
 
 
-def _lane_confirm(request, access, journey_map, lane, changed=False, status=200):
-    ctx = _ctx(
-        access,
-        journey_map,
-        lane=lane,
-        consequences=_lane_consequences(lane),
-        changed=changed,
-        title=_("Delete lane %(title)s?") % {"title": lane.title},
-        cancel_url=journey_map.get_absolute_url(),
-    )
-    if not request.htmx:
-        return render(request, "confirm_delete.html", ctx, status=status)
-    response = render(request, "maps/structure/lane.html#confirm", ctx, status=status)
-    reswap(retarget(response, f"#lane-body-{lane.pk}"), "outerHTML")
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 def lane_delete(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpResponse:
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id, Can.EDIT)
     lane = get_lane(journey_map, lane_id)
-    if lane is None:
-        return _gone(request, access, journey_map, LANE_GONE)
-    if request.method != "POST":
-        return _lane_confirm(request, access, journey_map, lane)
-    version = posted_version(request)
-    with transaction.atomic():
-        _lock(journey_map)
-        deleted = versioned_delete(journey_map.lanes.all(), lane.pk, version)
-        if deleted:
-            record(journey_map, access, "delete", lane)
-    if not deleted:
-        lane = journey_map.lanes.filter(pk=lane.pk).first()
-        if lane is None:
-            return _gone(request, access, journey_map, LANE_GONE)
-        return _lane_confirm(
-            request, access, journey_map, lane, changed=True, status=409
-        )
-    if not request.htmx:
-        messages.success(request, _("Lane %(title)s deleted.") % {"title": lane})
-        return redirect(journey_map)
-    return _grid(request, access, journey_map, evidence=True)
+    return _header_delete(request, access, journey_map, "lane", lane)
 
 
 S = "<uuid:map_id>/stages/<uuid:stage_id>/"
