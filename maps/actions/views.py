@@ -33,13 +33,13 @@ from django_htmx.http import reswap
 from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
+    Delete,
     Edit,
     VersionForm,
+    confirmed_delete,
     conflict_response,
     move,
-    posted_version,
     reorder_with_arrival,
-    versioned_delete,
     versioned_edit,
     versioned_update,
 )
@@ -691,37 +691,33 @@ def action_delete(
         if request.method == "POST" and request.htmx:
             return HttpResponse("")  # someone else deleted it first: same outcome
         raise Http404("No such action")
-    ctx = _ctx(access, journey_map, action=action)
-    if request.method != "POST":
+    return confirmed_delete(request, _action_delete(request, access, action))
+
+
+def _action_delete(request, access, action) -> Delete:
+    journey_map = action.map
+
+    def show_confirm(current, changed, status):
+        ctx = _ctx(access, journey_map, action=current, changed=changed)
         if request.htmx:
-            return render(request, "maps/actions/lane.html#card_delete", ctx)
-        return render(
-            request, "maps/actions/action_page.html", {**ctx, "deleting": True}
-        )
-    with transaction.atomic():
-        deleted = versioned_delete(
-            Action.objects.filter(map=journey_map), action.pk, posted_version(request)
-        )
-        if deleted:
-            record(journey_map, access, "delete", action)
-    if not deleted:
-        # Changed since the confirmation was shown: ask again with what it is now.
-        action.refresh_from_db()
-        ctx = {**ctx, "changed": True}
-        if request.htmx:
-            return render(
-                request, "maps/actions/lane.html#card_delete", ctx, status=409
-            )
-        return render(
-            request,
-            "maps/actions/action_page.html",
-            {**ctx, "deleting": True},
-            status=409,
-        )
-    if not request.htmx:
-        messages.success(request, _("Action deleted."))
-        return redirect(_map_url(journey_map, f"actions-{action.stage_id}"))
-    return HttpResponse("")
+            template = "maps/actions/lane.html#card_delete"
+            return render(request, template, ctx, status=status)
+        ctx["deleting"] = True
+        return render(request, "maps/actions/action_page.html", ctx, status=status)
+
+    def show_deleted():
+        if not request.htmx:
+            messages.success(request, _("Action deleted."))
+            return redirect(_map_url(journey_map, f"actions-{action.stage_id}"))
+        return HttpResponse("")
+
+    return Delete(
+        obj=action,
+        queryset=Action.objects.filter(map=journey_map),
+        show_confirm=show_confirm,
+        show_deleted=show_deleted,
+        on_delete=lambda: record(journey_map, access, "delete", action),
+    )
 
 
 urlpatterns = [

@@ -29,11 +29,11 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from journeymap.access import Can, get_access
 from journeymap.editing import (
+    Delete,
     Edit,
+    confirmed_delete,
     move,
-    posted_version,
     reorder,
-    versioned_delete,
     versioned_edit,
 )
 from maps.access import (
@@ -414,54 +414,59 @@ def _card_edit(request, access, card) -> Edit:
 
 @require_http_methods(["GET", "POST"])
 def card_delete(request: HttpRequest, org_slug: str, card_id) -> HttpResponse:
-    write = request.method == "POST"
     access = get_access(request, org_slug)
     try:
         card = get_card(access, card_id, Can.EDIT)
     except Http404:
-        if not write:
+        if request.method != "POST":
             raise
-        # Deleted meanwhile by someone else: the outcome is the same.
-        try:
-            map_id, stage_id, lane_id = (
-                uuid.UUID(request.POST.get(name, ""))
-                for name in ("map", "stage", "lane")
-            )
-        except ValueError:
-            raise Http404("No such card") from None
-        access = get_access(request, org_slug)
-        journey_map = get_map(access, map_id, Can.EDIT)
-        stage, lane = _cell_of(journey_map, stage_id, lane_id)
-        if not request.htmx:
-            return redirect(journey_map)
-        return _cell(request, access, journey_map, stage, lane)
-    journey_map = card.map
-    if not write:
-        ctx = _ctx(access, card=card, lane=card.lane, map=journey_map)
-        if request.htmx:
-            return render(request, f"{TEMPLATE}#card_delete", ctx)
-        return render(request, "maps/card_page.html", {**ctx, "deleting": True})
-    version = posted_version(request)
-    with transaction.atomic():
-        deleted = versioned_delete(
-            Card.objects.filter(map=journey_map), card.pk, version
+        return _deleted_meanwhile(request, access)
+    return confirmed_delete(request, _card_delete(request, access, card))
+
+
+def _deleted_meanwhile(request, access) -> HttpResponse:
+    """Someone else deleted the card first: the same outcome, its cell as it is."""
+    try:
+        map_id, stage_id, lane_id = (
+            uuid.UUID(request.POST.get(name, "")) for name in ("map", "stage", "lane")
         )
-        if deleted:
-            record(journey_map, access, "delete", card)
-    if not deleted:
-        # Changed since the confirmation was shown: ask again with the new text.
-        card = get_card(access, card_id, Can.EDIT)
-        ctx = _ctx(access, card=card, lane=card.lane, map=journey_map, changed=True)
-        response = render(request, f"{TEMPLATE}#card_delete", ctx, status=409)
-        reswap(retarget(response, f"#card-{card.pk}"), "outerHTML")
-        return response
+    except ValueError:
+        raise Http404("No such card") from None
+    journey_map = get_map(access, map_id, Can.EDIT)
+    stage, lane = _cell_of(journey_map, stage_id, lane_id)
     if not request.htmx:
-        messages.success(request, _("Card deleted."))
         return redirect(journey_map)
-    stage, lane = _cell_of(journey_map, card.stage_id, card.lane_id)
-    response = _cell(request, access, journey_map, stage, lane)
-    trigger_client_event(response, EVIDENCE_CHANGED)
-    return response
+    return _cell(request, access, journey_map, stage, lane)
+
+
+def _card_delete(request, access, card) -> Delete:
+    journey_map = card.map
+
+    def show_confirm(current, changed, status):
+        if changed:  # ask again with the new text, and its finding count
+            current = get_card(access, card.pk, Can.EDIT)
+        ctx = _ctx(access, card=current, lane=current.lane, map=journey_map)
+        ctx["changed"] = changed
+        if not request.htmx:
+            ctx["deleting"] = True
+            return render(request, "maps/card_page.html", ctx, status=status)
+        response = render(request, f"{TEMPLATE}#card_delete", ctx, status=status)
+        return reswap(retarget(response, f"#card-{card.pk}"), "outerHTML")
+
+    def show_deleted():
+        if not request.htmx:
+            messages.success(request, _("Card deleted."))
+            return redirect(journey_map)
+        response = _cell(request, access, journey_map, card.stage, card.lane)
+        return trigger_client_event(response, EVIDENCE_CHANGED)
+
+    return Delete(
+        obj=card,
+        queryset=Card.objects.filter(map=journey_map),
+        show_confirm=show_confirm,
+        show_deleted=show_deleted,
+        on_delete=lambda: record(journey_map, access, "delete", card),
+    )
 
 
 # ---- Order and place -------------------------------------------------------
@@ -576,7 +581,7 @@ def card_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             moved = _moved_one(old, order)
             card = Card.objects.filter(pk=moved).first() if moved else None
             label = card.text if card else _where(stage, lane)
-            record(journey_map, access, "reorder", card, label=label)
+            record(journey_map, access, "reorder", card, label=label, kind="card")
     # A stale page (someone added or deleted meanwhile) gets the cell as it is now.
     if came_from is None:
         return _cell(
