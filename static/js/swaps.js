@@ -59,8 +59,13 @@
 //
 // Live updates should go through refresh() (or any htmx request): htmx's SSE
 // extension's `sse-swap` swaps without htmx:beforeSwap, so it is not guarded.
-// Fragments should carry data-refresh-url on their root (cells do not yet:
-// without it the whole page is fetched to take one element from it).
+// Fragment roots carry data-fragment, named as maps.activity.fragments_of
+// names the parts a change touches ("card:<id>", "cell:<lane>:<stage>",
+// "stage:<id>", "lane:<id>", "emotions", "evidence", "action:<id>",
+// "actions:<stage>", "grid", "map"), and data-refresh-url, the GET view that
+// renders just that fragment. "grid", "map" and "actions:" (actions without
+// a stage) have no such view: without a URL the whole page is fetched to take
+// the element with the root's id from it.
 // No inline handlers or eval: the CSP forbids them.
 "use strict";
 
