@@ -21,12 +21,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from journeymap.access import Can, get_access
 from journeymap.editing import (
     Clash,
+    Delete,
     Edit,
+    confirmed_delete,
     conflict_response,
     move,
-    posted_version,
     reorder_with_arrival,
-    versioned_delete,
     versioned_edit,
 )
 from research.access import get_entry, get_persona
@@ -235,30 +235,34 @@ def entry_reorder(request: HttpRequest, org_slug: str, persona_id) -> HttpRespon
 def entry_delete(request: HttpRequest, org_slug: str, entry_id) -> HttpResponse:
     access = get_access(request, org_slug)
     entry = get_entry(access, entry_id, Can.EDIT)
+    return confirmed_delete(request, _entry_delete(request, access, entry))
+
+
+def _entry_delete(request, access, entry) -> Delete:
     n_findings = entry.findings.count()
-    if request.method != "POST":
-        ctx = _entry_ctx(access, entry, n_findings=n_findings)
-        if request.htmx:
-            return render(request, "research/persona_detail.html#card_delete", ctx)
-        return render(request, "research/entry_page.html", {**ctx, "deleting": True})
-    version = posted_version(request)
-    if not versioned_delete(EmpathyEntry.objects.all(), entry.pk, version):
-        if not EmpathyEntry.objects.filter(pk=entry.pk).exists():
-            # Someone else deleted it first: the outcome is the same.
-            return _area_fragment(request, access, entry.persona, entry.area)
-        # Changed since the confirmation was shown: ask again with the new text.
-        entry.refresh_from_db()
-        ctx = _entry_ctx(access, entry, n_findings=n_findings, changed=True)
-        response = render(
-            request, "research/persona_detail.html#card_delete", ctx, status=409
-        )
+
+    def show_confirm(current, changed, status):
+        ctx = _entry_ctx(access, current, n_findings=n_findings, changed=changed)
+        if not request.htmx:
+            ctx["deleting"] = True
+            return render(request, "research/entry_page.html", ctx, status=status)
+        template = "research/persona_detail.html#card_delete"
+        response = render(request, template, ctx, status=status)
         # The form aimed at the whole area; the question goes back to the card.
-        retarget(response, f"#entry-{entry.pk}")
-        return reswap(response, "outerHTML")
-    if not request.htmx:
-        messages.success(request, _("Entry deleted."))
-        return redirect(entry.persona)
-    return _area_fragment(request, access, entry.persona, entry.area)
+        return reswap(retarget(response, f"#entry-{entry.pk}"), "outerHTML")
+
+    def show_deleted():
+        if not request.htmx:
+            messages.success(request, _("Entry deleted."))
+            return redirect(entry.persona)
+        return _area_fragment(request, access, entry.persona, entry.area)
+
+    return Delete(
+        obj=entry,
+        queryset=EmpathyEntry.objects.filter(persona=entry.persona),
+        show_confirm=show_confirm,
+        show_deleted=show_deleted,
+    )
 
 
 @require_http_methods(["GET", "POST"])
