@@ -148,51 +148,20 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id)
     people = _people(journey_map)
-    names = {p["user"]: p["name"] for p in people if p["is_member"]}
     form = HistoryFilter(request.GET, people)
     form.is_valid()
-    notices = [
-        _("Ignored the filter “%(field)s”: %(error)s")
-        % {"field": form.fields[name].label or name, "error": " ".join(errors)}
-        for name, errors in form.errors.items()
-        if name != "older"
-    ]
     data = form.cleaned_data
-    person, since, after = data.get("person"), data.get("since"), data.get("after")
-    older = data.get("older")
-
-    entries = Activity.objects.filter(map=journey_map).order_by("-id")
-    if person is not None:
-        entries = entries.filter(user_id=person)
-    if since is not None:
-        entries = entries.filter(created__gte=since)
-    if after is not None:
-        entries = entries.filter(revision__gt=after)
-    if older is not None:
-        entries = entries.filter(id__lt=older)
-    entries = list(entries[: PAGE_SIZE + 1])
-    more = len(entries) > PAGE_SIZE
-    entries = entries[:PAGE_SIZE]
-    now = timezone.now()
-    for entry in entries:
-        entry.just_now = now - entry.created < timedelta(minutes=1)
-        entry.gone = entry.user_id not in names
-        entry.who = _("Someone who has left") if entry.gone else names[entry.user_id]
-        entry.is_me = entry.user_id == request.user.pk
-        entry.sentence = describe(entry, who_markup(entry.who, entry.gone))
-        entry.before, entry.after = change_lines(entry)
-
+    entries, more = _page(journey_map, data)
+    _tell(entries, people, request.user.pk)
     url = reverse("map_history", args=[org_slug, journey_map.pk])
+    since = data.get("since")
     active = {
-        "person": person,
+        "person": data.get("person"),
         "since": since and timezone.localtime(since).strftime(DATETIME_LOCAL),
-        "after": after,
+        "after": data.get("after"),
     }
-    more_url = url + _query({**active, "older": entries[-1].pk}) if more else ""
-    filtered = any(v not in (None, "") for v in active.values())
     # On the canvas the panel lies over the grid; on its own page it is the page.
     current = (request.htmx.current_url_abs_path or "") if request.htmx else ""
-    overlay = bool(request.htmx) and not current.startswith(url)
     ctx = {
         "access": access,
         "org": access.organisation,
@@ -201,19 +170,57 @@ def map_history(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         "form": form,
         "people": people,
         "entries": entries,
-        "more_url": more_url,
-        "notices": notices,
-        "filtered": filtered,
-        "after": after,
+        "more_url": url + _query({**active, "older": entries[-1].pk}) if more else "",
+        "notices": _notices(form),
+        "filtered": any(v not in (None, "") for v in active.values()),
+        "after": active["after"],
         "quick_choices": _quick_choices(request, people, active),
         "history_url": url,
-        "overlay": overlay,
-        "now": now,
+        "overlay": bool(request.htmx) and not current.startswith(url),
+        "now": timezone.now(),
     }
     if request.htmx:
-        partial = "entries" if older is not None else "panel"
+        partial = "entries" if data.get("older") is not None else "panel"
         return render(request, f"maps/history.html#{partial}", ctx)
     return render(request, "maps/history.html", ctx)
+
+
+def _notices(form) -> list[str]:
+    """A line for each filter that was ignored, and why."""
+    return [
+        _("Ignored the filter “%(field)s”: %(error)s")
+        % {"field": form.fields[name].label or name, "error": " ".join(errors)}
+        for name, errors in form.errors.items()
+        if name != "older"
+    ]
+
+
+def _page(journey_map, data: dict) -> tuple[list, bool]:
+    """One page of the history, newest first, for the filters; and whether more."""
+    entries = Activity.objects.filter(map=journey_map).order_by("-id")
+    if data.get("person") is not None:
+        entries = entries.filter(user_id=data["person"])
+    if data.get("since") is not None:
+        entries = entries.filter(created__gte=data["since"])
+    if data.get("after") is not None:
+        entries = entries.filter(revision__gt=data["after"])
+    if data.get("older") is not None:
+        entries = entries.filter(id__lt=data["older"])
+    entries = list(entries[: PAGE_SIZE + 1])
+    return entries[:PAGE_SIZE], len(entries) > PAGE_SIZE
+
+
+def _tell(entries, people, me) -> None:
+    """Who, when and what for each entry, told in the reader's language."""
+    names = {p["user"]: p["name"] for p in people if p["is_member"]}
+    now = timezone.now()
+    for entry in entries:
+        entry.just_now = now - entry.created < timedelta(minutes=1)
+        entry.gone = entry.user_id not in names
+        entry.who = _("Someone who has left") if entry.gone else names[entry.user_id]
+        entry.is_me = entry.user_id == me
+        entry.sentence = describe(entry, who_markup(entry.who, entry.gone))
+        entry.before, entry.after = change_lines(entry)
 
 
 urlpatterns = [
