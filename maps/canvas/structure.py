@@ -198,6 +198,45 @@ def _titles(rows) -> list[str]:
     return [row.title for row in rows]
 
 
+def _moved(ids: list, pk, offset: int) -> list:
+    """`ids` with `pk` moved `offset` places, as far as the ends allow."""
+    ids = list(ids)
+    old = ids.index(pk)
+    ids.insert(max(0, min(len(ids) - 1, old + offset)), ids.pop(old))
+    return ids
+
+
+def _put_in_order(journey_map, access, kind: str, rows: list, ids: list) -> bool:
+    """
+    Renumber the map's stages or lanes (`rows`, as they were) in the order of
+    `ids`, and log the new order if it is one. False: `ids` are not the rows.
+    """
+    if not reorder(getattr(journey_map, f"{kind}s").all(), ids):
+        return False
+    by_id = {str(row.pk): row for row in rows}
+    before, after = _titles(rows), _titles(by_id[str(pk)] for pk in ids)
+    if after != before:
+        order = change("order", before, after)
+        record(
+            journey_map,
+            access,
+            "reorder",
+            kind=kind,
+            changes=[order],
+            fragments=["grid"],
+        )
+    return True
+
+
+def _reordered(request, access, journey_map, ok: bool) -> HttpResponse:
+    """After a drag: the grid, or the grid as it is now and why (409)."""
+    if not request.htmx:
+        return _back(request, journey_map, "" if ok else str(STALE_ORDER))
+    if not ok:
+        return _grid(request, access, journey_map, status=409, notice=STALE_ORDER)
+    return _grid(request, access, journey_map)
+
+
 STAGE_GONE = gettext_lazy(
     "That stage was deleted by someone else meanwhile. This is the map as it is now."
 )
@@ -400,16 +439,8 @@ def stage_move(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRes
         with transaction.atomic():
             _lock(journey_map)
             stages = list(journey_map.stages.all())
-            ids = [s.pk for s in stages]
-            old = ids.index(stage.pk)
-            new = max(0, min(len(ids) - 1, old + form.offset))
-            if new != old:
-                ids.insert(new, ids.pop(old))
-                reorder(journey_map.stages.all(), ids)
-                by_id = {s.pk: s for s in stages}
-                after = _titles(by_id[pk] for pk in ids)
-                order = change("order", _titles(stages), after)
-                record(journey_map, access, "reorder", stage, changes=[order])
+            ids = _moved([s.pk for s in stages], stage.pk, form.offset)
+            _put_in_order(journey_map, access, "stage", stages, ids)
     if not request.htmx:
         return redirect(journey_map)
     return _grid(request, access, journey_map)
@@ -426,25 +457,9 @@ def stage_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         with transaction.atomic():
             _lock(journey_map)
             stages = list(journey_map.stages.all())
-            ok = reorder(journey_map.stages.all(), form.cleaned_data["order"])
-            if ok:
-                by_id = {str(s.pk): s for s in stages}
-                after = _titles(by_id[pk] for pk in form.cleaned_data["order"])
-                if after != _titles(stages):
-                    order = change("order", _titles(stages), after)
-                    record(
-                        journey_map,
-                        access,
-                        "reorder",
-                        kind="stage",
-                        changes=[order],
-                        fragments=["grid"],
-                    )
-    if not request.htmx:
-        return _back(request, journey_map, "" if ok else str(STALE_ORDER))
-    if not ok:
-        return _grid(request, access, journey_map, status=409, notice=STALE_ORDER)
-    return _grid(request, access, journey_map)
+            order = form.cleaned_data["order"]
+            ok = _put_in_order(journey_map, access, "stage", stages, order)
+    return _reordered(request, access, journey_map, ok)
 
 
 def _stage_consequences(stage) -> list[str]:
@@ -548,17 +563,12 @@ def lane_move(request: HttpRequest, org_slug: str, map_id, lane_id) -> HttpRespo
         with transaction.atomic():
             _lock(journey_map)
             lanes = list(journey_map.lanes.all())
-            visible = [x.pk for x in lanes if not x.hidden]
-            old = visible.index(lane.pk)
-            new = max(0, min(len(visible) - 1, old + form.offset))
-            if new != old:
-                visible.insert(new, visible.pop(old))
-                ids = _lane_order(lanes, visible)
-                reorder(journey_map.lanes.all(), ids)
-                by_id = {x.pk: x for x in lanes}
-                after = _titles(by_id[pk] for pk in ids)
-                order = change("order", _titles(lanes), after)
-                record(journey_map, access, "reorder", lane, changes=[order])
+            visible = _moved(
+                [x.pk for x in lanes if not x.hidden], lane.pk, form.offset
+            )
+            _put_in_order(
+                journey_map, access, "lane", lanes, _lane_order(lanes, visible)
+            )
     if not request.htmx:
         return redirect(journey_map)
     return _grid(request, access, journey_map)
@@ -578,26 +588,9 @@ def lane_reorder(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             visible = [str(x.pk) for x in lanes if not x.hidden]
             wanted = form.cleaned_data["order"]
             if sorted(wanted) == sorted(visible):
-                ids = [str(pk) for pk in _lane_order(lanes, wanted)]
-                ok = reorder(journey_map.lanes.all(), ids)
-            if ok:
-                by_id = {str(x.pk): x for x in lanes}
-                after = _titles(by_id[pk] for pk in ids)
-                if after != _titles(lanes):
-                    order = change("order", _titles(lanes), after)
-                    record(
-                        journey_map,
-                        access,
-                        "reorder",
-                        kind="lane",
-                        changes=[order],
-                        fragments=["grid"],
-                    )
-    if not request.htmx:
-        return _back(request, journey_map, "" if ok else str(STALE_ORDER))
-    if not ok:
-        return _grid(request, access, journey_map, status=409, notice=STALE_ORDER)
-    return _grid(request, access, journey_map)
+                ids = _lane_order(lanes, wanted)
+                ok = _put_in_order(journey_map, access, "lane", lanes, ids)
+    return _reordered(request, access, journey_map, ok)
 
 
 def _lane_visibility(request, org_slug, map_id, lane_id, hidden: bool):
