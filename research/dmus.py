@@ -24,6 +24,7 @@ from research.pages import (
     confirm_delete,
     page_context,
     page_edit,
+    questions_left,
 )
 
 
@@ -115,14 +116,7 @@ def _dmu_delete_consequences(dmu) -> list[str]:
     ]
     n_questions = dmu.questions.count()
     if n_questions:
-        consequences.append(
-            ngettext(
-                "%(n)d research question stays, no longer linked to it.",
-                "%(n)d research questions stay, no longer linked to it.",
-                n_questions,
-            )
-            % {"n": n_questions}
-        )
+        consequences.append(questions_left(n_questions))
     return consequences
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from journeymap.access import Access
 from journeymap.editing import Edit, versioned_edit, versioned_update
@@ -90,6 +91,15 @@ def page_edit(
         edit_url="",
     )
     return versioned_edit(request, edit)
+
+
+def questions_left(n: int) -> str:
+    """A delete's consequence: the research questions that stay, unlinked."""
+    return ngettext(
+        "%(n)d research question stays, no longer linked to it.",
+        "%(n)d research questions stay, no longer linked to it.",
+        n,
+    ) % {"n": n}
 
 
 def area_context(area, entries) -> dict:

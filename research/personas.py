@@ -27,6 +27,7 @@ from research.pages import (
     confirm_delete,
     page_context,
     page_edit,
+    questions_left,
     save_versioned,
 )
 
@@ -169,14 +170,7 @@ def _persona_delete_consequences(persona) -> list[str]:
             % {"n": n_roles}
         )
     if n_questions:
-        consequences.append(
-            ngettext(
-                "%(n)d research question stays, no longer linked to it.",
-                "%(n)d research questions stay, no longer linked to it.",
-                n_questions,
-            )
-            % {"n": n_questions}
-        )
+        consequences.append(questions_left(n_questions))
     return consequences
 
 

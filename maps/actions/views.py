@@ -322,7 +322,9 @@ def _cell_fragment(
     add_form=None,
     adding=False,
     status=200,
+    oob=False,
 ):
+    """A stage's cell of the actions lane; `oob` for a cell sent out of band."""
     actions = list(
         Action.objects.filter(map=journey_map, stage=stage).select_related("owner")
     )
@@ -333,6 +335,7 @@ def _cell_fragment(
         actions=actions,
         add_form=add_form,
         adding=adding or add_form is not None,
+        oob=oob,
     )
     if ctx["adding"] and add_form is None:
         ctx["add_form"] = ActionAddForm(organisation=access.organisation)
@@ -517,20 +520,9 @@ def _moved_response(request, access, journey_map, action, old_stage_id):
     ).in_bulk()
     for stage_id in (old_stage_id, action.stage_id):
         stage = stages.get(stage_id)
-        if stage is None:
-            continue
-        ctx = _ctx(
-            access,
-            journey_map,
-            stage=stage,
-            actions=list(
-                Action.objects.filter(map=journey_map, stage=stage).select_related(
-                    "owner"
-                )
-            ),
-            oob=True,
-        )
-        parts.append(render(request, "maps/actions/lane.html#cell", ctx).content)
+        if stage is not None:
+            cell = _cell_fragment(request, access, journey_map, stage, oob=True)
+            parts.append(cell.content)
     response.content = b"".join(parts)
     # The out-of-band cells do the work. An action without a stage (its stage
     # was deleted) sat in its own row, not in a cell: that card goes.
@@ -665,18 +657,8 @@ def action_reorder(
         request, access, journey_map, stage, status=200 if ok else 409
     )
     if came_from is not None and came_from != stage:
-        ctx = _ctx(
-            access,
-            journey_map,
-            stage=came_from,
-            actions=list(
-                Action.objects.filter(map=journey_map, stage=came_from).select_related(
-                    "owner"
-                )
-            ),
-            oob=True,
-        )
-        response.content += render(request, "maps/actions/lane.html#cell", ctx).content
+        left = _cell_fragment(request, access, journey_map, came_from, oob=True)
+        response.content += left.content
     return response
 
 
