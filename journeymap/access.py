@@ -71,24 +71,12 @@ class Access:
         return self.map_ids is None or str(map_id) in self.map_ids
 
     @property
-    def can_contribute(self) -> bool:
-        return Can.CONTRIBUTE in self.abilities
-
-    @property
     def can_edit(self) -> bool:
         return Can.EDIT in self.abilities
 
     @property
     def can_manage(self) -> bool:
         return Can.MANAGE in self.abilities
-
-    @property
-    def role(self) -> str:
-        return self.membership.role if self.membership is not None else ""
-
-    @property
-    def user_id(self):
-        return getattr(self.user, "pk", None)
 
     @classmethod
     def of_member(cls, membership: Membership) -> "Access":
@@ -161,7 +149,6 @@ def get_object(
 
 def get_member(access: Access, membership_id) -> Membership:
     """Another membership of the organisation, for an owner to act on."""
-    access.require(Can.MANAGE)
     queryset = Membership.objects.select_related("user")
     return get_object(access, queryset, membership_id, Can.MANAGE)
 

@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from journeymap.access import display_name
+
 
 class VersionForm(forms.Form):
     """Mix into any edit form: the version the editor started from."""
@@ -133,7 +135,7 @@ def move(queryset: models.QuerySet, pk, offset: int, field="position") -> bool:
 def plain(value):
     """A value as the activity log keeps it: JSON, readable without the database."""
     if isinstance(value, models.Model):
-        return _name(value)
+        return name_of(value)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
@@ -157,10 +159,12 @@ def field_changes(instance: models.Model, values: dict, names=None) -> list[dict
     return result
 
 
-def _name(obj) -> str:
-    """A related object as the activity log names it: a person's name, a title."""
+def name_of(obj) -> str:
+    """What an object is called: a person's name, a title, a card's text."""
+    if obj is None:
+        return ""
     if hasattr(obj, "get_full_name"):
-        return obj.get_full_name().strip() or obj.get_username()
+        return display_name(obj)
     for name in ("title", "text", "name"):
         value = getattr(obj, name, None)
         if isinstance(value, str):

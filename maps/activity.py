@@ -32,7 +32,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from journeymap.access import display_name
 from journeymap.editing import change, field_changes, plain  # noqa: F401
+from journeymap.editing import name_of as label_of
 
 # ---- The row ------------------------------------------------------------------
 
@@ -147,21 +149,8 @@ def _actor(actor) -> tuple[object, str]:
     if hasattr(actor, "abilities"):  # journeymap.access.Access
         return actor.user, actor.name
     if getattr(actor, "is_authenticated", False):
-        return actor, actor.get_full_name().strip() or actor.get_username()
+        return actor, display_name(actor)
     return None, ""
-
-
-def label_of(obj) -> str:
-    """What an object is called: a stage's or action's title, a card's text."""
-    if obj is None:
-        return ""
-    if hasattr(obj, "get_full_name"):  # a person
-        return obj.get_full_name().strip() or obj.get_username()
-    for name in ("title", "text"):
-        value = getattr(obj, name, None)
-        if isinstance(value, str):
-            return value
-    return str(obj)
 
 
 def record(
