@@ -262,6 +262,7 @@ def test_the_hint_speaks_the_pages_language(
     item = page.locator(f"#card-{card.pk}")
     item.hover()
     item.get_by_role("link", name="Bewerken").click()
+    expect(page.get_by_label("Tekst van de kaart")).to_be_focused()
     page.keyboard.type("!")
     _refresh(page, _cell_id(lane, stages[0]), _cell_url(org, trip, lane, stages[0]))
     hint = page.locator(f"{_cell_id(lane, stages[0])} [data-stale-hint]")
