@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Which browser tab sent the request, for the live updates it causes.
+    "journeymap.hub.client_middleware",
     # Turns journeymap.access.SignInRequired into the sign-in page.
     "journeymap.access.AccessMiddleware",
     # Axes must come last: it inspects the login attempts the views above saw.

@@ -32,6 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from journeymap.hub import current_client, hub
 from journeymap.access import display_name
 from journeymap.editing import change, field_changes, plain  # noqa: F401
 from journeymap.editing import name_of as label_of
@@ -68,6 +69,9 @@ class Activity(models.Model):
     # [{"field": name, "before": value, "after": value}], values as stored.
     changes = models.JSONField(gettext_lazy("changes"), default=list, blank=True)
     revision = models.PositiveIntegerField(gettext_lazy("revision"))
+    # The parts of the canvas it touched (`fragments_of`), so a browser that
+    # was away can be told what to fetch again (maps.live replays them).
+    fragments = models.JSONField(gettext_lazy("fragments"), default=list, blank=True)
 
     class Meta:
         app_label = "maps"
@@ -179,6 +183,7 @@ def record(
     if kind is None:
         kind = obj._meta.model_name if obj is not None else "map"
     user, name = _actor(actor)
+    touched = tuple(fragments_of(verb, kind, obj) if fragments is None else fragments)
     activity = Activity.objects.create(
         map=journey_map,
         user=user,
@@ -189,6 +194,7 @@ def record(
         object_label=(label_of(obj) if label is None else label)[:300],
         changes=list(changes),
         revision=journey_map.revision,
+        fragments=list(touched),
     )
     activity.change = Change(
         map_id=journey_map.pk,
@@ -196,12 +202,27 @@ def record(
         verb=verb,
         kind=kind,
         object_id=activity.object_id,
-        fragments=tuple(
-            fragments_of(verb, kind, obj) if fragments is None else fragments
-        ),
+        fragments=touched,
     )
     transaction.on_commit(lambda: _publish(activity.change))
+    hub.publish(f"map:{journey_map.pk}", live_message(activity, current_client.get()))
     return activity
+
+
+def live_message(activity: Activity, client: str = "") -> dict:
+    """What the streams tell the browsers about one change (small: no content)."""
+    return {
+        "type": "change",
+        "org": str(activity.map.organisation_id),
+        "map": str(activity.map_id),
+        "rev": activity.revision,
+        "verb": activity.verb,
+        "kind": activity.object_kind,
+        "object": str(activity.object_id or ""),
+        "fragments": list(activity.fragments),
+        "by": activity.actor_name,
+        "client": client,
+    }
 
 
 # ---- Reading ------------------------------------------------------------------

@@ -6,7 +6,7 @@ maps/files/: PDF, JSON, CSV; maps.history); this file joins them.
 
 from django.urls import path
 
-from maps import history, views
+from maps import history, live, views
 from maps.actions import views as actions
 from maps.canvas import cards, emotions, evidence, structure
 from maps.files import csv_views, json_views, pdf
@@ -26,6 +26,7 @@ urlpatterns = [
     *evidence.urlpatterns,
     *actions.urlpatterns,
     *history.urlpatterns,
+    *live.urlpatterns,
     *pdf.urlpatterns,
     *json_views.urlpatterns,
     *csv_views.urlpatterns,

@@ -1,0 +1,290 @@
+"""
+Live updates for a map: a Server-Sent Events stream per open tab, and the
+tab's presence pings.
+
+`GET …/maps/<id>/events/` checks access (like any view), lets go of its
+database connection and then streams, from `journeymap.hub`:
+
+    id: <revision>          event: change    data: {"rev", "fragments", "by", …}
+                            event: presence  data: {"people": [...]}
+                            event: resync    data: {"rev"}   (too much missed)
+                            event: denied    (access withdrawn; the stream ends)
+
+plus a comment line every `HEARTBEAT` seconds. A tab that reconnects sends
+`Last-Event-ID` (or `?since=`, the revision its page was drawn at) and gets
+what it missed from the activity log, up to `REPLAY_LIMIT` changes; past
+that, or for a log that no longer says which fragments changed, `resync`
+tells it to fetch the whole canvas again. Browsers fetch the fragments named
+in an event through the normal, access-checked views (static/js/live.js).
+
+`GET …/maps/events/` is the same for the organisation's maps list: one
+`change` event (`map`, `rev`) per change to any map the reader can see.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import path
+from django.views.decorators.http import require_GET, require_POST
+
+from journeymap.access import get_access
+from journeymap.hub import hub
+from maps.access import get_map
+from maps.activity import Activity
+from maps.models import JourneyMap
+
+HEARTBEAT = 15.0  # seconds between keep-alive comments (proxies cut idle streams)
+RETRY_MS = 2000  # what the browser waits before reconnecting
+REPLAY_LIMIT = 200  # changes replayed on reconnect; more means resync
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who has the stream open, found once, before the database is let go."""
+
+    user: str
+    name: str
+    organisation: str
+    map_id: str
+    revision: int
+
+
+def _let_go(fn):
+    """Run `fn` in a worker thread and close that thread's connections after."""
+
+    def run(*args):
+        try:
+            return fn(*args)
+        finally:
+            connections.close_all()
+
+    return sync_to_async(run, thread_sensitive=False)
+
+
+def _reader(request, org_slug: str, map_id) -> Reader:
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
+    return Reader(
+        user=str(access.user.pk) if access.user is not None else access.name,
+        name=access.name,
+        organisation=str(access.organisation.pk),
+        map_id=str(journey_map.pk),
+        revision=journey_map.revision,
+    )
+
+
+def _still_reads(request, org_slug: str, map_id) -> bool:
+    try:
+        _reader(request, org_slug, map_id)
+    except Exception:  # noqa: BLE001 - 404, 403, signed out: all mean no
+        return False
+    return True
+
+
+def _missed(map_id: str, since: int) -> tuple[list[dict], int] | None:
+    """The change events after `since`, or None when a resync is needed."""
+    revision = (
+        JourneyMap.objects.filter(pk=map_id).values_list("revision", flat=True).first()
+    )
+    if revision is None:
+        return [], since
+    if revision <= since:
+        return [], revision
+    if revision - since > REPLAY_LIMIT:
+        return None
+    rows = Activity.objects.filter(map_id=map_id, revision__gt=since).order_by(
+        "revision"
+    )
+    events = []
+    for row in rows.values(
+        "revision", "verb", "object_kind", "object_id", "fragments", "actor_name"
+    ):
+        if not row["fragments"]:
+            return None  # logged before fragments were kept: fetch everything
+        events.append(
+            {
+                "type": "change",
+                "map": map_id,
+                "rev": row["revision"],
+                "verb": row["verb"],
+                "kind": row["object_kind"],
+                "object": str(row["object_id"] or ""),
+                "fragments": row["fragments"],
+                "by": row["actor_name"],
+                "client": "",
+            }
+        )
+    return events, revision
+
+
+def _event(name: str, data: dict, event_id: int | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+def _change(message: dict) -> str:
+    data = {key: message.get(key) for key in CHANGE_KEYS}
+    return _event("change", data, message["rev"])
+
+
+CHANGE_KEYS = ("rev", "verb", "kind", "object", "fragments", "by", "client")
+
+
+def _since(request) -> int:
+    for value in (request.headers.get("Last-Event-ID"), request.GET.get("since")):
+        if value and value.isdigit():
+            return int(value)
+    return -1  # nothing to replay: the page was drawn just now
+
+
+def _client(request) -> str:
+    value = request.GET.get("client", "")[:40]
+    return value if value.replace("-", "").isalnum() else ""
+
+
+def _stream_response(events) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(events, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+@require_GET
+async def map_events(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    reader = await _let_go(_reader)(request, org_slug, map_id)
+    since = _since(request)
+    client = _client(request)
+    topic = f"map:{reader.map_id}"
+    sub = await hub.subscribe(topic, f"org:{reader.organisation}")
+
+    async def events():
+        last = since if since >= 0 else reader.revision
+        try:
+            if client:
+                hub.join(topic, client, reader.user, reader.name)
+            yield f"retry: {RETRY_MS}\n\n"
+            chunks, last = await _replay(reader.map_id, last)
+            for chunk in chunks:
+                yield chunk
+            while True:
+                message = await sub.get(HEARTBEAT)
+                if message is None:
+                    yield ": keep-alive\n\n"
+                    continue
+                kind = message.get("type")
+                if kind == "change" and message.get("map") == reader.map_id:
+                    if message["rev"] <= last:
+                        continue
+                    if message["rev"] > last + 1:  # one went missing: the log has it
+                        chunks, last = await _replay(reader.map_id, last)
+                        for chunk in chunks:
+                            yield chunk
+                        if message["rev"] <= last:
+                            continue
+                    last = message["rev"]
+                    yield _change(message)
+                elif kind == "gap":
+                    chunks, last = await _replay(reader.map_id, last)
+                    for chunk in chunks:
+                        yield chunk
+                elif kind == "presence" and message.get("topic") == topic:
+                    yield _event("presence", {"people": message["people"]})
+                elif kind == "access" and message.get("user") == reader.user:
+                    if not await _let_go(_still_reads)(request, org_slug, map_id):
+                        yield _event("denied", {})
+                        return
+                elif kind == "gone" and message.get("map") == reader.map_id:
+                    yield _event("denied", {"gone": True})
+                    return
+        finally:
+            sub.close()
+            if client:
+                hub.leave(topic, client)
+
+    return _stream_response(events())
+
+
+async def _replay(map_id: str, after: int) -> tuple[list[str], int]:
+    """The events after revision `after` as text, and the revision reached."""
+    found = await _let_go(_missed)(map_id, after)
+    if found is None:
+        current = await _let_go(_current_revision)(map_id)
+        return [_event("resync", {"rev": current}, current)], current
+    missed, revision = found
+    reached = max(after, revision, *(message["rev"] for message in missed))
+    return [_change(message) for message in missed], reached
+
+
+def _current_revision(map_id: str) -> int:
+    return (
+        JourneyMap.objects.filter(pk=map_id).values_list("revision", flat=True).first()
+        or 0
+    )
+
+
+@require_POST
+def map_presence(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
+    """A tab says it still has the map open, and which form it is editing in."""
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id)
+    client = request.POST.get("client", "")[:40]
+    if not client.replace("-", "").isalnum():
+        return HttpResponse(status=400)
+    editing = request.POST.get("editing", "")[:120]
+    user = str(access.user.pk) if access.user is not None else access.name
+    hub.ping(f"map:{journey_map.pk}", client, user, editing)
+    return HttpResponse(status=204)
+
+
+@require_GET
+async def list_events(request: HttpRequest, org_slug: str) -> HttpResponse:
+    access = await _let_go(get_access)(request, org_slug)
+    organisation = str(access.organisation.pk)
+    reachable = access.map_ids
+    sub = await hub.subscribe(f"org:{organisation}")
+    user = str(access.user.pk) if access.user is not None else access.name
+
+    async def events():
+        try:
+            yield f"retry: {RETRY_MS}\n\n"
+            while True:
+                message = await sub.get(HEARTBEAT)
+                if message is None:
+                    yield ": keep-alive\n\n"
+                    continue
+                kind = message.get("type")
+                if kind == "change" and message.get("org") == organisation:
+                    if reachable is not None and message["map"] not in reachable:
+                        continue
+                    data = {"map": message["map"], "rev": message["rev"]}
+                    yield _event("change", data)
+                elif kind == "gap":
+                    yield _event("resync", {})
+                elif kind == "access" and message.get("user") == user:
+                    if not await _let_go(_org_still_reads)(request, org_slug):
+                        yield _event("denied", {})
+                        return
+        finally:
+            sub.close()
+
+    return _stream_response(events())
+
+
+def _org_still_reads(request, org_slug: str) -> bool:
+    try:
+        get_access(request, org_slug)
+    except Exception:  # noqa: BLE001 - any refusal
+        return False
+    return True
+
+
+urlpatterns = [
+    path("events/", list_events, name="map_list_events"),
+    path("<uuid:map_id>/events/", map_events, name="map_events"),
+    path("<uuid:map_id>/presence/", map_presence, name="map_presence"),
+]
