@@ -439,6 +439,14 @@ class Hub:
                     self._announce(topic)
 
 
+def access_changed(membership) -> None:
+    """A member's role changed or they left: their open streams check again."""
+    hub.publish(
+        f"org:{membership.organisation_id}",
+        {"type": "access", "user": str(membership.user_id)},
+    )
+
+
 def _payload(message: dict) -> str:
     text = json.dumps(message, separators=(",", ":"), default=str)
     if len(text) <= MAX_PAYLOAD:

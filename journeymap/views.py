@@ -21,6 +21,7 @@ from django.views.decorators.http import (
 
 from journeymap.access import Access, Can, get_access, get_member, get_object
 from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SignupForm
+from journeymap.hub import access_changed
 from journeymap.models import (
     Invitation,
     InvitationUnusable,
@@ -298,6 +299,7 @@ def _change_role(request: HttpRequest, target: Membership, role: str) -> None:
             return
         target.role = role
         target.save(update_fields=["role"])
+        access_changed(target)
     messages.success(
         request,
         _("%(name)s is now %(role)s.")
@@ -322,6 +324,7 @@ def _remove_member(request: HttpRequest, target: Membership) -> bool:
             )
             return False
         target.delete()
+        access_changed(target)
     return True
 
 

@@ -265,10 +265,13 @@ async def list_events(request: HttpRequest, org_slug: str) -> HttpResponse:
                     yield _event("change", data)
                 elif kind == "gap":
                     yield _event("resync", {})
-                elif kind == "access" and message.get("user") == user:
-                    if not await _let_go(_org_still_reads)(request, org_slug):
-                        yield _event("denied", {})
-                        return
+                elif (
+                    kind == "access"
+                    and message.get("user") == user
+                    and not await _let_go(_org_still_reads)(request, org_slug)
+                ):
+                    yield _event("denied", {})
+                    return
         finally:
             sub.close()
 

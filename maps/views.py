@@ -20,6 +20,7 @@ from django.views.decorators.http import (
 
 from journeymap.access import Can, get_access
 from journeymap.editing import Clash, clashes, versioned_update
+from journeymap.hub import hub
 from maps.access import (
     get_map,
 )
@@ -207,7 +208,9 @@ def map_delete(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id, Can.EDIT)
     if request.method == "POST":
-        journey_map.delete()
+        with transaction.atomic():
+            hub.publish(f"map:{journey_map.pk}", {"type": "gone", "map": str(map_id)})
+            journey_map.delete()
         messages.success(
             request, _("Map %(title)s deleted.") % {"title": journey_map.title}
         )

@@ -52,6 +52,18 @@
     close();
   });
 
+  // Live: someone changed the map while the panel is open; its rows come in
+  // (with the panel's filter as it stands).
+  document.addEventListener("journeymap:live-change", () => {
+    const open = panel();
+    const swaps = window.Journeymap && window.Journeymap.swaps;
+    if (!open || !swaps) return;
+    const form = open.querySelector("form.history-filter");
+    if (!form) return;
+    const query = new URLSearchParams(new FormData(form)).toString();
+    swaps.refresh(open, { url: form.getAttribute("hx-get") + (query ? "?" + query : "") });
+  });
+
   document.addEventListener("htmx:afterSettle", () => {
     const open = panel();
     if (!open || !focusOnOpen) return;

@@ -49,16 +49,18 @@
 //    The newly focused element gets a `journeymap:focus-restored` event.
 //
 // 3. API, for the live-update code and the per-concern scripts:
-//    Journeymap.swaps.refresh(elementOrSelector, {url, select}) -> Promise
-//        fetch the fragment again (GET, swapped outerHTML) through the guard;
-//        without a url: data-refresh-url, own hx-get, else this page + select.
+//    Journeymap.swaps.refresh(elementOrSelector, {url, select, hint, force})
+//        -> Promise: fetch the fragment again (GET, swapped outerHTML) through
+//        the guard; without a url: data-refresh-url, own hx-get, else this
+//        page + select. `hint`: the element a busy target shows instead of
+//        the default line; `force`: the user asked for it, swap even if busy.
 //    Journeymap.swaps.isBusy(elementOrSelector) -> boolean
 //    Journeymap.swaps.focusAfterSwap(elementOrSelector)
 //        focus this once the next swap has settled (after a drag, where no
 //        element had focus), unless an [autofocus] field took it.
 //
-// Live updates should go through refresh() (or any htmx request): htmx's SSE
-// extension's `sse-swap` swaps without htmx:beforeSwap, so it is not guarded.
+// Live updates (live.js) go through refresh(): htmx's SSE extension's
+// `sse-swap` swaps without htmx:beforeSwap, so it could not be guarded.
 // Fragment roots carry data-fragment, named as maps.activity.fragments_of
 // names the parts a change touches ("card:<id>", "cell:<lane>:<stage>",
 // "stage:<id>", "lane:<id>", "emotions", "evidence", "action:<id>",
@@ -201,24 +203,31 @@
     return el;
   }
 
-  function markStale(el, pending) {
+  // `given`: the caller's own hint (live.js: who changed it, "Load their
+  // version"); the newest replaces an older one.
+  function markStale(el, pending, given) {
     const known = stale.get(el);
     if (known) {
       // The newest news wins, but a URL to fetch beats HTML that will be old.
       stale.set(el, pending.url || !known.url ? pending : known);
-      return;
+    } else {
+      stale.set(el, pending);
+      el.setAttribute("data-stale", "");
     }
-    stale.set(el, pending);
-    el.setAttribute("data-stale", "");
     const host = hintHost(el);
-    if (host && !host.querySelector(":scope > [data-stale-hint]")) {
-      const hint = document.createElement("span");
-      hint.className = "stale-hint";
+    const old = host && host.querySelector(":scope > [data-stale-hint]");
+    if (host && (given || !old)) {
+      if (old) old.remove();
+      let hint = given;
+      if (!hint) {
+        hint = document.createElement("span");
+        hint.className = "stale-hint";
+        hint.textContent = t("stale");
+      }
       hint.setAttribute("data-stale-hint", "");
-      hint.textContent = t("stale");
       host.prepend(hint);
     }
-    statusRegion().textContent = t("stale");
+    statusRegion().textContent = given ? given.textContent : t("stale");
   }
 
   function clearStale(el) {
@@ -287,7 +296,13 @@
     const source = document.createElement("span");
     source.hidden = true;
     document.body.appendChild(source);
-    refreshes.set(source, { url: url, select: select, element: el });
+    refreshes.set(source, {
+      url: url,
+      select: select,
+      element: el,
+      hint: options.hint || null,
+      force: !!options.force,
+    });
     const done = function () {
       source.remove();
     };
@@ -365,7 +380,8 @@
       detail.shouldSwap = false; // the page no longer has it: leave it be
       return;
     }
-    const own = isOwn(target, ctx, true);
+    // force: the user asked for this fragment ("Load their version").
+    const own = (ctx.refresh && ctx.refresh.force) || isOwn(target, ctx, true);
     if (!own && isBusy(target)) {
       detail.swapOverride = "none"; // out-of-band parts still go in
       const pending = { html: detail.serverResponse, style: style, select: detail.selectOverride || null };
@@ -375,7 +391,7 @@
       } else if (config.verb === "get" && style === "outerHTML") {
         pending.url = config.path;
       }
-      markStale(target, pending);
+      markStale(target, pending, ctx.refresh && ctx.refresh.hint);
       return;
     }
     if (own && detail.xhr) ownAnswers.add(detail.xhr);
