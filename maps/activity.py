@@ -32,10 +32,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from journeymap.hub import current_client, hub
 from journeymap.access import display_name
 from journeymap.editing import change, field_changes, plain  # noqa: F401
 from journeymap.editing import name_of as label_of
+from journeymap.hub import current_client, hub
 
 # ---- The row ------------------------------------------------------------------
 

@@ -3,12 +3,18 @@ The fixed cast every test uses: alice owns organisation "Demo", bob views it,
 dave edits it, and carol owns "Other" (so she is an outsider to Demo).
 
 Browser tests (marked `browser`) drive Debian's Chromium through Playwright
-against pytest-django's live server. Without a Chromium they are skipped,
-except under CI=true, where a missing browser fails the run.
+against `live_app`: uvicorn serving the ASGI application in a thread (as in
+production, so live streams work) on the test database. Without a Chromium
+they are skipped, except under CI=true, where a missing browser fails the run.
+On SQLite the test database is a file, so the server's threads share it.
 """
 
 import os
 import shutil
+import socket
+import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -20,6 +26,16 @@ from tests.helpers import add_member, make_org, make_user
 # Playwright's sync API runs an event loop in this thread; our test code still
 # talks to the database synchronously, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        name = f"journeymap-test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = os.path.join(
+            tempfile.gettempdir(), name
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +102,72 @@ def carol_client(carol, other_org) -> Client:
     return _client_for(carol)
 
 
+# ---- The server ------------------------------------------------------------
+
+
+class AppServer:
+    """uvicorn in a thread of this process, serving journeymap.asgi. It can be
+    stopped and started again on the same port (a server restart)."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://localhost:{self.port}"
+        self.server = None
+        self.thread = None
+
+    def start(self) -> None:
+        import uvicorn
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+        from django.core.asgi import get_asgi_application
+
+        config = uvicorn.Config(
+            ASGIStaticFilesHandler(get_asgi_application()),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+            self.thread.join(10)
+            self.server = None
+
+
+@pytest.fixture(scope="session")
+def app_server(django_db_setup, django_db_blocker) -> Iterator[AppServer]:
+    hosts = list(django_settings.ALLOWED_HOSTS)
+    django_settings.ALLOWED_HOSTS = [*hosts, "localhost", "127.0.0.1"]
+    server = AppServer()
+    with django_db_blocker.unblock():
+        server.start()
+    yield server
+    server.stop()
+    django_settings.ALLOWED_HOSTS = hosts
+
+
+@pytest.fixture
+def live_app(app_server, transactional_db) -> Iterator[AppServer]:
+    """The running server, for one test (which writes through real commits)."""
+    if app_server.server is None:
+        app_server.start()
+    yield app_server
+    if app_server.server is None:  # the test stopped it and did not restart it
+        app_server.start()
+
+
 # ---- Browser tests --------------------------------------------------------
 
 
@@ -140,13 +222,13 @@ class PageProblems:
 
 
 @pytest.fixture
-def new_context(browser, live_server) -> Iterator[Callable]:
+def new_context(browser, live_app) -> Iterator[Callable]:
     """Make browser contexts on the live server; fails the test on CSP errors."""
     contexts, problems = [], PageProblems()
 
     def make(user=None, locale: str = "en-US"):
         context = browser.new_context(
-            base_url=live_server.url,
+            base_url=live_app.url,
             locale=locale,
             viewport={"width": 1280, "height": 900},
         )
@@ -162,7 +244,7 @@ def new_context(browser, live_server) -> Iterator[Callable]:
                         "value": client.cookies[
                             django_settings.SESSION_COOKIE_NAME
                         ].value,
-                        "url": live_server.url,
+                        "url": live_app.url,
                     }
                 ]
             )

@@ -57,7 +57,7 @@ pytestmark = pytest.mark.django_db
 
 # Counted on purpose: a new URL fails here until it has been looked at (and its
 # parameters have samples).
-EXPECTED_ORGANISATION_URLS = 99
+EXPECTED_ORGANISATION_URLS = 102
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 NEVER_2XX = ("PUT", "PATCH", "DELETE")
@@ -150,8 +150,9 @@ SAMPLES_FOR_URL: dict[tuple[str, str], Callable] = {
     ),
 }
 
-# Organisation URLs a viewer may POST to: things about himself, not the team's work.
-VIEWER_MAY_POST = {"org_leave"}
+# Organisation URLs a viewer may POST to: things about himself, not the team's work
+# (leaving; saying he has a map open).
+VIEWER_MAY_POST = {"org_leave", "map_presence"}
 
 # URLs outside /o/<slug>/ and what they are; a new one must be added here on purpose.
 PUBLIC_OR_ACCOUNT = {

@@ -11,13 +11,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def no_js_page(browser, live_server):
+def no_js_page(browser, live_app):
     """A page without JavaScript, signed in as the given user."""
     contexts = []
 
     def make(user):
         context = browser.new_context(
-            base_url=live_server.url,
+            base_url=live_app.url,
             java_script_enabled=False,
             viewport={"width": 1280, "height": 900},
         )
@@ -30,7 +30,7 @@ def no_js_page(browser, live_server):
                 {
                     "name": settings.SESSION_COOKIE_NAME,
                     "value": cookie,
-                    "url": live_server.url,
+                    "url": live_app.url,
                 }
             ]
         )
@@ -57,7 +57,8 @@ def test_move_a_card_down_and_a_stage_right_without_js(no_js_page, alice, org):
 
     card = page.locator(f"#card-{first.pk}")
     card.hover()  # the tools show on hover or focus
-    card.locator('[data-move="down"]').click()
+    card.locator("[data-card-edit]").click()  # without JS: the card's own page
+    page.locator('[data-move="down"]').click()
 
     expect(cell.locator(".card-text")).to_have_text([second.text, first.text])
     assert page.url.endswith(trip.get_absolute_url())
