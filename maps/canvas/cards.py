@@ -15,6 +15,7 @@ access, the card (with map, lane and finding count), the update, and the
 three of `record`.
 """
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -23,7 +24,9 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -51,7 +54,7 @@ from maps.canvas.card_forms import (
     detail_fields,
 )
 from maps.canvas.grid import cards_for
-from maps.models import Card, JourneyMap, Lane, Stage, record
+from maps.models import Card, Experience, Impact, JourneyMap, Lane, Stage, record
 from research.evidence import EVIDENCE_CHANGED, evidence_view
 
 TEMPLATE = "maps/canvas/card.html"
@@ -64,7 +67,7 @@ def card_kit(org_slug: str, map_pk) -> dict:
     canvas would otherwise reverse ~5,000 URLs and translate ~6,000 strings
     (a third of a second); templates glue `kit.card` + id + "edit/" instead.
     """
-    return {
+    kit = {
         "card": reverse("card_detail", args=[org_slug, _ZERO]).removesuffix(
             f"{_ZERO}/"
         ),
@@ -98,6 +101,24 @@ def card_kit(org_slug: str, map_pk) -> dict:
             "validated": _("Validated: show or change the findings"),
         },
     }
+    # What the Python-built cards (maps/templatetags/canvas_cards.py) put in
+    # their HTML: the same labels escaped once, and the translated phrases
+    # that differ by value, so no card looks a translation up.
+    kit["html"] = {name: escape(label) for name, label in kit["t"].items()}
+    kit["experience"] = {
+        value: escape(_("Experience: %(xp)s") % {"xp": label})
+        for value, label in Experience.choices
+    }
+    kit["impact"] = {
+        value: escape(_("Impact: %(impact)s") % {"impact": label})
+        for value, label in Impact.choices
+    }
+    kit["findings"] = functools.cache(
+        lambda n: escape(
+            ngettext("%(counter)s finding", "%(counter)s findings", n) % {"counter": n}
+        )
+    )
+    return kit
 
 
 def _ctx(access, **extra) -> dict:

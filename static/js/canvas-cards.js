@@ -9,7 +9,12 @@
 //   [data-cell-add]        that form: Escape / [data-add-cancel] closes it;
 //   [data-card]            Enter edits it ([data-card-edit]), Delete asks to
 //                          delete it, Alt+←/→ presses [data-move="left|right"]
-//                          (to the neighbouring stage).
+//                          (to the neighbouring stage);
+//   template#card-tools    the drag handle and tools of every card, written once
+//                          per page (card.html#card_tools): a card gets its own
+//                          copy the first time it is pointed at or focused, or
+//                          when it is swapped in. The server sends each card with
+//                          just its edit link (a page with all tools, without JS).
 //
 // Keys typed into a field are left alone: arrows move the caret there.
 // No inline handlers or eval: the CSP forbids them.
@@ -108,6 +113,63 @@
     if (!(target instanceof Element)) return;
     const cell = target.closest("[data-cell]");
     if (cell) makeCurrent(cell);
+  });
+
+  // ---- Tools, put in when first needed ---------------------------------------
+  function addTools(card) {
+    const kit = document.getElementById("card-tools");
+    const tools = card.querySelector(":scope > .card-tools");
+    const url = card.dataset.refreshUrl;
+    if (!kit || !tools || !url || tools.querySelector("[data-tool]")) return;
+    const parts = kit.content.cloneNode(true);
+    const made = parts.querySelector(".card-tools");
+    const cell = card.closest("[data-cell]");
+    made.querySelectorAll("[data-tool]").forEach(function (tool) {
+      const href = url + tool.dataset.tool;
+      if (tool.tagName === "BUTTON") {
+        tool.setAttribute("formaction", href);
+        tool.setAttribute("hx-post", href);
+      } else {
+        tool.setAttribute("href", href);
+        tool.setAttribute("hx-get", href);
+      }
+    });
+    const moves = made.querySelector(".card-moves");
+    if (moves && cell) moves.setAttribute("hx-target", "#" + cell.id);
+    // The edit link the server sent stays (it may have the focus); the rest
+    // goes around it, in the template's order.
+    const edit = tools.querySelector("[data-card-edit]");
+    tools.setAttribute("hx-target", "#" + card.id);
+    tools.setAttribute("hx-swap", made.getAttribute("hx-swap"));
+    if (edit) edit.setAttribute("hx-get", edit.getAttribute("href"));
+    tools.append.apply(tools, Array.from(made.childNodes));
+    const handle = parts.querySelector("[data-drag-handle]");
+    if (handle) card.prepend(handle);
+    if (window.htmx) window.htmx.process(tools);
+  }
+
+  function addToolsWithin(root) {
+    if (!(root instanceof Element)) return;
+    if (root.matches(".map-card")) addTools(root);
+    root.querySelectorAll(".map-card").forEach(addTools);
+  }
+
+  ["pointerover", "focusin"].forEach(function (name) {
+    document.addEventListener(
+      name,
+      function (event) {
+        const card = event.target instanceof Element && event.target.closest(".map-card");
+        if (card) addTools(card);
+      },
+      true
+    );
+  });
+
+  // A swapped-in card gets its tools before swaps.js gives the focus back (on
+  // afterSettle) to the control that had it. The page's first load is left to
+  // the pointer and the focus: 400 cards need not all be done at once.
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target !== document.body) addToolsWithin(event.target);
   });
 
   const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };

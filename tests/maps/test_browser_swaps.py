@@ -189,6 +189,7 @@ def test_an_out_of_band_part_you_are_editing_waits_too(
     field = _edit(page, edited)
 
     # A move to the next stage answers with both cells, the second out of band.
+    page.locator(f"#card-{moving.pk}").hover()  # its tools come with the pointer
     page.evaluate(
         """([source, target]) => new Promise((resolve) => {
           const done = () => setTimeout(resolve, 0);

@@ -2,7 +2,9 @@
 The move buttons of the canvas work without JavaScript: each is a real form
 post (CSRF token included) that the view answers with a redirect to the map.
 The page is read as a browser would read it (tests/html_forms.py) and the
-button pressed through a client that checks CSRF tokens.
+button pressed through a client that checks CSRF tokens. A card's buttons are
+on its own page (its edit link on the canvas): the canvas gives them to cards
+with JavaScript only (static/js/canvas-cards.js).
 """
 
 import pytest
@@ -54,6 +56,10 @@ def _press(client, page_url, action, **data):
     return response
 
 
+def _card_page(org, card) -> str:
+    return reverse("card_edit", args=[org.slug, card.pk])
+
+
 def _texts(stage, lane) -> list[str]:
     cards = Card.objects.filter(stage=stage, lane=lane).order_by("position")
     return list(cards.values_list("text", flat=True))
@@ -64,7 +70,7 @@ def test_a_card_moves_down_without_js(dave, org, trip, stages, text_lane):
     _card(trip, stages[0], text_lane, "Second")
     url = reverse("card_move", args=[org.slug, first.pk])
 
-    response = _press(_browser(dave), trip.get_absolute_url(), url, direction="down")
+    response = _press(_browser(dave), _card_page(org, first), url, direction="down")
 
     assert response.redirect_chain[-1][0] == trip.get_absolute_url()
     assert _texts(stages[0], text_lane) == ["Second", "First"]
@@ -74,7 +80,7 @@ def test_a_card_moves_to_the_next_stage_without_js(dave, org, trip, stages, text
     card = _card(trip, stages[0], text_lane, "Moving on")
     url = reverse("card_move", args=[org.slug, card.pk])
 
-    _press(_browser(dave), trip.get_absolute_url(), url, direction="right")
+    _press(_browser(dave), _card_page(org, card), url, direction="right")
 
     card.refresh_from_db()
     assert card.stage == stages[1]
@@ -93,11 +99,21 @@ def test_kept_cards_and_heads_work_with_each_readers_token(
     card_url = reverse("card_move", args=[org.slug, card.pk])
     stage_url = reverse("stage_move", args=[org.slug, trip.pk, stages[1].pk])
 
-    _press(dave_browser, trip.get_absolute_url(), card_url, direction="down")
+    _press(dave_browser, _card_page(org, card), card_url, direction="down")
     _press(dave_browser, trip.get_absolute_url(), stage_url, direction="left")
 
     assert _texts(stages[0], text_lane) == ["Below", "Kept"]
     assert list(trip.stages.all())[0] == stages[1]
+
+
+def test_a_card_on_the_canvas_links_to_its_page(dave, org, trip, stages, text_lane):
+    card = _card(trip, stages[0], text_lane, "Linked")
+
+    page = _browser(dave).get(trip.get_absolute_url()).content.decode()
+    tools = _browser(dave).get(_card_page(org, card)).content.decode()
+
+    assert f'href="{_card_page(org, card)}" data-card-edit' in page
+    assert reverse("card_delete", args=[org.slug, card.pk]) in tools
 
 
 def test_a_stage_moves_right_without_js(dave, org, trip, stages):
