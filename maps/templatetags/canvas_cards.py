@@ -188,11 +188,10 @@ def card_html(card, lane, kit, can_edit) -> str:
         count = kit["findings"](validated)
         badge = f'<span aria-hidden="true">✓</span> {count}'
         if can_edit:
+            # canvas-cards.js makes it an htmx link with the card's tools.
             html.append(
                 f'<a class="evidence-badge is-validated" href="{url}evidence/" '
-                f'hx-get="{url}evidence/" hx-target="#card-{card.pk}" '
-                'hx-swap="outerHTML" '
-                f'title="{t["validated"]}">{badge}</a>'
+                f'title="{t["validated"]}" data-card-tool>{badge}</a>'
             )
         else:
             html.append(f'<span class="evidence-badge is-validated">{badge}</span>')
@@ -277,30 +276,25 @@ def cell_html(context, stage, lane, cards) -> str:
     kit, can_edit = context["kit"], context.get("can_edit")
     cell_id = f"cell-{lane.pk}-{stage.pk}"
     cell_url = f"{kit['cell']}{stage.pk}/{lane.pk}/"
+    # For editors the list is sortable; canvas-cards.js gives it the rest of
+    # what cards.js needs (group, reorder URL and values) from the cell and
+    # from #canvas, and makes the "+ Add" link an htmx one.
     html = [
         f'<td id="{cell_id}" class="cell card-cell{"" if cards else " is-empty"}" '
         f'data-cell data-stage="{stage.pk}" data-lane="{lane.pk}" tabindex="-1"'
         f"{OOB if context.get('oob') else ''} "
         f'data-fragment="cell:{lane.pk}:{stage.pk}" data-refresh-url="{cell_url}">'
-        '<ol class="cell-cards"'
+        f'<ol class="cell-cards"{" data-sortable" if can_edit else ""}>',
+        _cards_html(cards, lane, kit, can_edit),
+        "</ol>",
     ]
-    if can_edit:
-        html.append(
-            f' data-sortable data-sortable-group="map-{context["map"].pk}" '
-            f'data-reorder-url="{kit["reorder"]}" data-reorder-target="#{cell_id}" '
-            f'data-reorder-stage="{stage.pk}" data-reorder-lane="{lane.pk}"'
-        )
-    html.append(">")
-    html.append(_cards_html(cards, lane, kit, can_edit))
-    html.append("</ol>")
     if can_edit:
         if context.get("add_open"):
             form = get_template("maps/canvas/card.html#cell_add").template
             with context.push(stage=stage, lane=lane, cards=cards):
                 html.append(form.render(context))
         html.append(
-            f'<a class="cell-add-toggle" href="{cell_url}?add" hx-get="{cell_url}?add" '
-            f'hx-target="#{cell_id}" hx-swap="outerHTML" tabindex="-1" '
+            f'<a class="cell-add-toggle" href="{cell_url}?add" tabindex="-1" '
             f'data-cell-add-open><span aria-hidden="true">+</span> '
             f"{kit['html']['add']}</a>"
         )

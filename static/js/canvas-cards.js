@@ -14,7 +14,12 @@
 //                          per page (card.html#card_tools): a card gets its own
 //                          copy the first time it is pointed at or focused, or
 //                          when it is swapped in. The server sends each card with
-//                          just its edit link (a page with all tools, without JS).
+//                          just its edit link (a page with all tools, without JS)
+//                          and its evidence badge as a plain link;
+//   [data-card-reorder-url] on #canvas, with data-card-group: what each cell's
+//                          [data-sortable] list needs for cards.js, given to it
+//                          here with the cell's stage, lane and id (the server
+//                          sends bare lists: 96 copies were 30 KB).
 //
 // Keys typed into a field are left alone: arrows move the caret there.
 // No inline handlers or eval: the CSP forbids them.
@@ -145,11 +150,41 @@
     tools.append.apply(tools, Array.from(made.childNodes));
     const handle = parts.querySelector("[data-drag-handle]");
     if (handle) card.prepend(handle);
-    if (window.htmx) window.htmx.process(tools);
+    const badge = card.querySelector("a[data-card-tool]");
+    if (badge) {
+      badge.setAttribute("hx-get", badge.getAttribute("href"));
+      badge.setAttribute("hx-target", "#" + card.id);
+      badge.setAttribute("hx-swap", "outerHTML");
+    }
+    if (window.htmx) window.htmx.process(card);
+  }
+
+  // The cell's "+ Add" link fetches the cell with its form open.
+  function addCellTools(cell) {
+    const open = cell.querySelector(":scope > [data-cell-add-open]:not([hx-get])");
+    if (!open) return;
+    open.setAttribute("hx-get", open.getAttribute("href"));
+    open.setAttribute("hx-target", "#" + cell.id);
+    open.setAttribute("hx-swap", "outerHTML");
+    if (window.htmx) window.htmx.process(open);
+  }
+
+  function sortableCells(root) {
+    root.querySelectorAll("[data-cell] > [data-sortable]:not([data-reorder-url])").forEach(function (list) {
+      const cell = list.parentElement;
+      const canvas = cell.closest("[data-card-reorder-url]");
+      if (!canvas) return;
+      list.dataset.sortableGroup = canvas.dataset.cardGroup;
+      list.dataset.reorderUrl = canvas.dataset.cardReorderUrl;
+      list.dataset.reorderTarget = "#" + cell.id;
+      list.dataset.reorderStage = cell.dataset.stage;
+      list.dataset.reorderLane = cell.dataset.lane;
+    });
   }
 
   function addToolsWithin(root) {
-    if (!(root instanceof Element)) return;
+    if (root.matches("[data-cell]")) addCellTools(root);
+    root.querySelectorAll("[data-cell]").forEach(addCellTools);
     if (root.matches(".map-card")) addTools(root);
     root.querySelectorAll(".map-card").forEach(addTools);
   }
@@ -158,19 +193,35 @@
     document.addEventListener(
       name,
       function (event) {
-        const card = event.target instanceof Element && event.target.closest(".map-card");
+        if (!(event.target instanceof Element)) return;
+        const card = event.target.closest(".map-card");
         if (card) addTools(card);
+        const cell = event.target.closest("[data-cell]");
+        if (cell) addCellTools(cell);
       },
       true
     );
   });
 
-  // A swapped-in card gets its tools before swaps.js gives the focus back (on
-  // afterSettle) to the control that had it. The page's first load is left to
-  // the pointer and the focus: 400 cards need not all be done at once.
-  document.addEventListener("htmx:load", function (event) {
-    if (event.target !== document.body) addToolsWithin(event.target);
-  });
+  // Deferred scripts run before DOMContentLoaded, where cards.js sets up the
+  // sortable lists: theirs are complete by then.
+  sortableCells(document);
+
+  // Swapped in: the lists are completed before cards.js sees them (this
+  // listener captures; cards.js's bubbles), and cards and cells get their
+  // tools before swaps.js gives the focus back (on afterSettle) to the control
+  // that had it. The page's first load is left to the pointer and the focus:
+  // 400 cards need not all be done at once.
+  document.addEventListener(
+    "htmx:load",
+    function (event) {
+      const root = event.target;
+      if (!(root instanceof Element)) return;
+      sortableCells(root.parentElement || root);
+      if (root !== document.body) addToolsWithin(root);
+    },
+    true
+  );
 
   const ARROWS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 

@@ -762,9 +762,9 @@ def test_kept_cells_follow_cards_arriving_and_leaving(
     cell = page[page.index(f'id="cell-{text_lane.pk}-{stages[0].pk}"') :]
     cell = cell[: cell.index("</td>")]
     assert "Joins later" in cell and "Stays here" not in cell
-    # The viewer's cells have no drag-and-drop hooks; the editor's have.
-    assert f'data-reorder-lane="{text_lane.pk}"' in page
-    assert (
-        f'data-reorder-lane="{text_lane.pk}"'
-        not in bob_client.get(url).content.decode()
-    )
+    # The viewer's cells have no drag-and-drop hooks; the editor's have (their
+    # reorder URL on #canvas, for canvas-cards.js to give each list).
+    assert 'class="cell-cards" data-sortable>' in page
+    assert "data-card-reorder-url" in page
+    viewer = bob_client.get(url).content.decode()
+    assert "data-sortable" not in viewer and "data-card-reorder-url" not in viewer
