@@ -204,6 +204,19 @@ class Hub:
                     if not subs:
                         del self._subs[topic]
 
+    async def aclose(self) -> None:
+        """Let go of the database connections (a server shutting down)."""
+        for task in (self._listener, self._keeper):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if self._sender is not None:
+            with contextlib.suppress(Exception):
+                await self._sender.close()
+        self._listener = self._keeper = self._sender = None
+        self._loop = None
+
     def subscribers(self, topic: str) -> int:
         return len(self._subs.get(topic, ()))
 

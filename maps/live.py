@@ -27,8 +27,16 @@ import json
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    StreamingHttpResponse,
+)
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
@@ -84,6 +92,7 @@ def _reader(request, org_slug: str, map_id) -> Reader:
 
 
 def _still_reads(request, org_slug: str, map_id) -> bool:
+    request.__dict__.pop("_access", None)  # get_access keeps it per request
     try:
         _reader(request, org_slug, map_id)
     except Exception:  # noqa: BLE001 - 404, 403, signed out: all mean no
@@ -159,9 +168,24 @@ def _stream_response(events) -> StreamingHttpResponse:
     return response
 
 
+async def _refused(check, *args):
+    """
+    Run an access check; a refusal answers plainly. (Django renders the error
+    page of an async view in a pool thread whose connection nobody closes.)
+    """
+    try:
+        return await _let_go(check)(*args), None
+    except Http404:
+        return None, HttpResponseNotFound("Not found", content_type="text/plain")
+    except PermissionDenied:
+        return None, HttpResponseForbidden("Forbidden", content_type="text/plain")
+
+
 @require_GET
 async def map_events(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
-    reader = await _let_go(_reader)(request, org_slug, map_id)
+    reader, refusal = await _refused(_reader, request, org_slug, map_id)
+    if refusal is not None:
+        return refusal
     since = _since(request)
     client = _client(request)
     topic = f"map:{reader.map_id}"
@@ -249,7 +273,9 @@ def map_presence(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
 
 @require_GET
 async def list_events(request: HttpRequest, org_slug: str) -> HttpResponse:
-    access = await _let_go(get_access)(request, org_slug)
+    access, refusal = await _refused(get_access, request, org_slug)
+    if refusal is not None:
+        return refusal
     organisation = str(access.organisation.pk)
     reachable = access.map_ids
     user = str(access.user.pk) if access.user is not None else access.name
@@ -285,6 +311,7 @@ async def list_events(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _org_still_reads(request, org_slug: str) -> bool:
+    request.__dict__.pop("_access", None)
     try:
         get_access(request, org_slug)
     except Exception:  # noqa: BLE001 - any refusal

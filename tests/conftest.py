@@ -141,6 +141,13 @@ class AppServer:
 
     def stop(self) -> None:
         if self.server is not None:
+            import asyncio
+
+            from journeymap.hub import hub
+
+            loop = hub._loop
+            if loop is not None and loop.is_running():
+                asyncio.run_coroutine_threadsafe(hub.aclose(), loop).result(5)
             self.server.should_exit = True
             self.thread.join(10)
             self.server = None
