@@ -31,7 +31,7 @@ run: install translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo "Journeymap runs at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(VENV)/bin/uvicorn journeymap.asgi:application --host $(HOST) --port $(PORT)
+	$(VENV)/bin/uvicorn journeymap.asgi:application --host $(HOST) --port $(PORT) --timeout-graceful-shutdown 2
 
 test: install-dev translations
 	$(PY) -m pytest $(PYTEST_ARGS)

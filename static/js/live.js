@@ -241,9 +241,12 @@
     hint.className = "stale-hint live-hint";
     const deleted = data.verb === "delete" && el.dataset.fragment === data.kind + ":" + data.object;
     hint.appendChild(document.createTextNode(text(deleted ? "deleted" : "changed", who(data)) + " "));
+    // Only an edit of this very thing has "their version" to load: its form
+    // answers GET with the form again (an add form or a cell has none).
     const form = el.matches("form") ? el : el.querySelector("form[hx-post]");
     const url = form && form.getAttribute("hx-post");
-    if (!deleted && url) {
+    const own = form && (form === el || form.getAttribute("hx-target") === "#" + el.id);
+    if (!deleted && url && own && IN_PLACE.indexOf(data.verb) >= 0) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "button-link";
