@@ -11,6 +11,7 @@ import re
 import pytest
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from maps.activity import record
@@ -47,7 +48,12 @@ def _open(new_context, user, url, locale="en-US"):
     page = new_context(user, locale=locale).new_page()
     page.goto(url)
     expect(page.locator("#live-bar")).to_have_attribute("data-state", "live")
+    page.evaluate("() => { window.liveTestMarker = true; }")
     return page
+
+
+def _not_reloaded(page):
+    assert page.evaluate("() => window.liveTestMarker === true")
 
 
 def _cell(page, lane, stage):
@@ -119,6 +125,7 @@ def test_a_card_added_edited_moved_and_deleted_shows_in_the_other_browser(
     expect(_cell(b, lane, stages[1]).locator("[data-card]")).to_have_count(0)
     expect(b.locator("[data-stale-hint]")).to_have_count(0)
     assert not Card.objects.exists()
+    _not_reloaded(b)
 
 
 def test_a_stage_inserted_and_reordered_shows_in_the_other_browser(
@@ -158,6 +165,7 @@ def test_a_stage_inserted_and_reordered_shows_in_the_other_browser(
         ]
     )
     assert list(trip.stages.values_list("title", flat=True))[1] == "Booking"
+    _not_reloaded(b)
 
 
 def test_an_emotion_set_shows_in_the_other_browser(
@@ -176,6 +184,7 @@ def test_an_emotion_set_shows_in_the_other_browser(
     expect(first_face(a)).to_have_attribute("aria-pressed", "true")
     expect(first_face(b)).to_have_attribute("aria-pressed", "true")
     assert trip.emotions.count() == 1
+    _not_reloaded(b)
 
 
 # ---- What B is typing stays --------------------------------------------------
@@ -198,9 +207,12 @@ def test_their_change_to_the_card_you_edit_waits_with_load_their_version(
     expect(hint).to_contain_text("alice changed this meanwhile.")
     expect(field).to_have_value("Shared by dave")
     _shot(b, "live-stale-hint")
+    # She saved and closed her form: she is no longer editing it.
+    expect(b.locator(f"#card-{shared.pk} [data-live-badge]")).to_have_count(0)
 
     hint.get_by_role("button", name="Load their version").click()
     expect(b.get_by_label("Card text")).to_have_value("Shared by alice")
+    expect(b.get_by_label("Card text")).to_be_focused()
     expect(b.locator("[data-stale-hint]")).to_have_count(0)
     # Their version number came with it: saving now is no conflict.
     b.get_by_label("Card text").fill("Shared by alice and dave")
@@ -210,6 +222,7 @@ def test_their_change_to_the_card_you_edit_waits_with_load_their_version(
     )
     shared.refresh_from_db()
     assert shared.text == "Shared by alice and dave"
+    _not_reloaded(b)
 
 
 def test_saving_over_their_change_without_loading_it_asks(
@@ -229,6 +242,7 @@ def test_saving_over_their_change_without_loading_it_asks(
     _shot(b, "live-conflict")
     shared.refresh_from_db()
     assert shared.text == "Shared by alice"
+    _not_reloaded(b)
 
 
 def test_their_delete_of_the_card_you_edit_keeps_your_text(
@@ -259,6 +273,7 @@ def test_their_delete_of_the_card_you_edit_keeps_your_text(
         ["Shared by dave"]
     )
     assert list(Card.objects.values_list("text", flat=True)) == ["Shared by dave"]
+    _not_reloaded(b)
 
 
 # ---- Who is here -------------------------------------------------------------
@@ -294,6 +309,7 @@ def test_who_has_the_map_open_and_who_edits_which_card(
         b.locator("[data-live-people] li.live-person[aria-label=dave]")
     ).to_be_visible()
     _shot(b, "live-alice-left")
+    _not_reloaded(b)
 
 
 # ---- A server restart --------------------------------------------------------
@@ -321,6 +337,8 @@ def test_after_a_server_restart_the_page_catches_up_and_keeps_your_typing(
         record(trip, alice, "update", shared, changes=[change])
     b.keyboard.type(" typed)")
 
+    fetched = []
+    b.on("request", lambda request: fetched.append(request.url))
     live_app.start()
     # The browser retries on its own schedule (a few seconds).
     expect(bar).to_have_attribute("data-state", "live", timeout=20_000)
@@ -330,6 +348,12 @@ def test_after_a_server_restart_the_page_catches_up_and_keeps_your_typing(
     )
     expect(field).to_have_value("Other (half typed)")
     expect(field).to_be_focused()
+    # Replayed from the log (the one card fetched), not a resync of the canvas.
+    live = ("/events/", "/presence/")
+    assert [u for u in fetched if not any(part in u for part in live)] == [
+        live_app.url + reverse("card_detail", args=[trip.organisation.slug, shared.pk])
+    ]
+    _not_reloaded(b)
 
 
 # ---- Lists and panels --------------------------------------------------------
@@ -348,6 +372,7 @@ def test_the_maps_list_follows_a_card_added_on_a_map(
     cell.get_by_label("New card for").fill("First card")
     cell.get_by_label("New card for").press("Enter")
     expect(row).to_contain_text("0 of 1 cards validated")
+    _not_reloaded(b)
 
 
 def test_the_actions_board_follows_a_status_change(
@@ -367,6 +392,7 @@ def test_the_actions_board_follows_a_status_change(
     )
     expect(status).to_have_value("done")
     expect(status).to_have_class("action-status status-done")
+    _not_reloaded(b)
 
 
 def test_the_open_history_panel_gets_their_new_row(
@@ -384,6 +410,7 @@ def test_the_open_history_panel_gets_their_new_row(
     expect(entries).to_have_count(before + 1)
     expect(entries.first).to_contain_text("alice")
     expect(entries.first).to_contain_text("Renamed by alice")
+    _not_reloaded(b)
 
 
 # ---- Languages ---------------------------------------------------------------
@@ -395,3 +422,4 @@ def test_the_live_label_in_dutch(new_context, dave, trip):
     # the Dutch word would be the same, so this holds either way.
     expect(b.locator("#live-bar [data-live-label]")).to_have_text("Live")
     expect(b.locator("html")).to_have_attribute("lang", "nl")
+    _not_reloaded(b)
