@@ -57,55 +57,75 @@ def card_url(prefix: str, pk) -> str:
 
 # ---- One card ------------------------------------------------------------------
 
-_SVG_CHANNEL = (
-    '<svg class="channel-icon" viewBox="0 0 16 16" width="16" height="16" '
-    'aria-hidden="true" focusable="false" fill="none" stroke="currentColor" '
-    'stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round">{}</svg>'
-)
-CHANNEL_ICONS = {
-    name: _SVG_CHANNEL.format(shape)
-    for name, shape in {
-        "website": '<circle cx="8" cy="8" r="6.2"/><ellipse cx="8" cy="8" rx="2.6" '
-        'ry="6.2"/><path d="M1.8 8h12.4"/>',
-        "search": '<circle cx="6.8" cy="6.8" r="4.3"/><path d="M10 10l4.2 4.2"/>',
-        "social": '<circle cx="4" cy="8" r="2"/><circle cx="12" cy="3.8" r="2"/>'
-        '<circle cx="12" cy="12.2" r="2"/><path d="M5.8 7l4.4-2.3M5.8 9l4.4 2.3"/>',
-        "email": '<rect x="1.8" y="3.5" width="12.4" height="9" rx="1.2"/>'
-        '<path d="M2.2 4.2L8 8.8l5.8-4.6"/>',
-        "phone": '<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/>'
-        '<path d="M7 12.3h2"/>',
-        "chat": '<path d="M2 3.5h12v7.5H7l-3.5 3v-3H2z"/>',
-        "shop": '<path d="M2 6.5L3.3 2.5h9.4L14 6.5M2.8 6.5v7.5h10.4V6.5M2 6.5h12'
-        'M6.5 14v-4h3v4"/>',
-        "brochure": '<path d="M3.5 1.8h6l3 3v9.4h-9z"/>'
-        '<path d="M9.5 1.8v3h3M5.5 8h5M5.5 10.5h5"/>',
-        "event": '<rect x="2" y="3" width="12" height="11" rx="1.2"/>'
-        '<path d="M2 6.5h12M5 1.5v3M11 1.5v3"/>',
-        "sales_call": '<circle cx="8" cy="5" r="2.8"/>'
-        '<path d="M2.5 14.5c.6-3 2.8-4.6 5.5-4.6s4.9 1.6 5.5 4.6"/>',
-        "helpdesk": '<path d="M3 9V8a5 5 0 0 1 10 0v1"/>'
-        '<rect x="2" y="9" width="3" height="4" rx="1"/>'
-        '<rect x="11" y="9" width="3" height="4" rx="1"/>'
-        '<path d="M12.5 13c0 1-1.5 1.7-3.5 1.7"/>',
-        "delivery": '<path d="M1.5 4h8v7.5h-8zM9.5 6.5h3l2 2.5v2.5h-5"/>'
-        '<circle cx="4.5" cy="12" r="1.5"/><circle cx="11.8" cy="12" r="1.5"/>',
-        "invoice": '<path d="M3.5 1.8h9v12.4l-1.5-1-1.5 1-1.5-1-1.5 1-1.5-1-1.5 1z"/>'
-        '<path d="M6 5.5h4M6 8h4M6 10.5h2.5"/>',
-        "": '<circle cx="8" cy="8" r="6"/><path d="M8 5v6M5 8h6"/>',
-    }.items()
+# The icons of touchpoint cards, drawn once per page (`card_icons`, in
+# grid.html) and used by reference: inline, they were a tenth of the canvas.
+_CHANNEL_SHAPES = {
+    "website": '<circle cx="8" cy="8" r="6.2"/><ellipse cx="8" cy="8" rx="2.6" '
+    'ry="6.2"/><path d="M1.8 8h12.4"/>',
+    "search": '<circle cx="6.8" cy="6.8" r="4.3"/><path d="M10 10l4.2 4.2"/>',
+    "social": '<circle cx="4" cy="8" r="2"/><circle cx="12" cy="3.8" r="2"/>'
+    '<circle cx="12" cy="12.2" r="2"/><path d="M5.8 7l4.4-2.3M5.8 9l4.4 2.3"/>',
+    "email": '<rect x="1.8" y="3.5" width="12.4" height="9" rx="1.2"/>'
+    '<path d="M2.2 4.2L8 8.8l5.8-4.6"/>',
+    "phone": '<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/>'
+    '<path d="M7 12.3h2"/>',
+    "chat": '<path d="M2 3.5h12v7.5H7l-3.5 3v-3H2z"/>',
+    "shop": '<path d="M2 6.5L3.3 2.5h9.4L14 6.5M2.8 6.5v7.5h10.4V6.5M2 6.5h12'
+    'M6.5 14v-4h3v4"/>',
+    "brochure": '<path d="M3.5 1.8h6l3 3v9.4h-9z"/>'
+    '<path d="M9.5 1.8v3h3M5.5 8h5M5.5 10.5h5"/>',
+    "event": '<rect x="2" y="3" width="12" height="11" rx="1.2"/>'
+    '<path d="M2 6.5h12M5 1.5v3M11 1.5v3"/>',
+    "sales_call": '<circle cx="8" cy="5" r="2.8"/>'
+    '<path d="M2.5 14.5c.6-3 2.8-4.6 5.5-4.6s4.9 1.6 5.5 4.6"/>',
+    "helpdesk": '<path d="M3 9V8a5 5 0 0 1 10 0v1"/>'
+    '<rect x="2" y="9" width="3" height="4" rx="1"/>'
+    '<rect x="11" y="9" width="3" height="4" rx="1"/>'
+    '<path d="M12.5 13c0 1-1.5 1.7-3.5 1.7"/>',
+    "delivery": '<path d="M1.5 4h8v7.5h-8zM9.5 6.5h3l2 2.5v2.5h-5"/>'
+    '<circle cx="4.5" cy="12" r="1.5"/><circle cx="11.8" cy="12" r="1.5"/>',
+    "invoice": '<path d="M3.5 1.8h9v12.4l-1.5-1-1.5 1-1.5-1-1.5 1-1.5-1-1.5 1z"/>'
+    '<path d="M6 5.5h4M6 8h4M6 10.5h2.5"/>',
+    "other": '<circle cx="8" cy="8" r="6"/><path d="M8 5v6M5 8h6"/>',
 }
-_SVG_XP = (
-    '<svg class="xp-icon" viewBox="0 0 16 16" width="18" height="18" '
-    'aria-hidden="true" focusable="false" fill="none" stroke="currentColor" '
-    'stroke-width="1.6" stroke-linecap="round"><circle cx="8" cy="8" r="6.4"/>'
-    '<circle cx="5.8" cy="6.4" r=".6" fill="currentColor"/>'
-    '<circle cx="10.2" cy="6.4" r=".6" fill="currentColor"/>{}</svg>'
-)
-EXPERIENCE_ICONS = {
-    "positive": _SVG_XP.format('<path d="M5.2 9.6c1.5 1.8 4.1 1.8 5.6 0"/>'),
-    "negative": _SVG_XP.format('<path d="M5.2 11.2c1.5-1.8 4.1-1.8 5.6 0"/>'),
-    "": _SVG_XP.format('<path d="M5.4 10.2h5.2"/>'),
+_EXPERIENCE_MOUTHS = {
+    "positive": '<path d="M5.2 9.6c1.5 1.8 4.1 1.8 5.6 0"/>',
+    "negative": '<path d="M5.2 11.2c1.5-1.8 4.1-1.8 5.6 0"/>',
+    "neutral": '<path d="M5.4 10.2h5.2"/>',
 }
+CARD_ICONS = (
+    '<svg class="card-icons" width="0" height="0" aria-hidden="true" '
+    'focusable="false">'
+    + "".join(
+        f'<symbol id="ch-icon-{name}" viewBox="0 0 16 16"><g fill="none" '
+        'stroke="currentColor" stroke-width="1.5" stroke-linecap="round" '
+        f'stroke-linejoin="round">{shape}</g></symbol>'
+        for name, shape in _CHANNEL_SHAPES.items()
+    )
+    + "".join(
+        f'<symbol id="xp-icon-{name}" viewBox="0 0 16 16"><g fill="none" '
+        'stroke="currentColor" stroke-width="1.6" stroke-linecap="round">'
+        '<circle cx="8" cy="8" r="6.4"/>'
+        '<circle cx="5.8" cy="6.4" r=".6" fill="currentColor"/>'
+        f'<circle cx="10.2" cy="6.4" r=".6" fill="currentColor"/>{mouth}</g>'
+        "</symbol>"
+        for name, mouth in _EXPERIENCE_MOUTHS.items()
+    )
+    + "</svg>"
+)
+
+
+@register.simple_tag
+def card_icons() -> str:
+    """The symbols of the touchpoint icons, once per canvas (grid.html)."""
+    return mark_safe(CARD_ICONS)  # noqa: S308 (constant markup)
+
+
+def _icon(css_class: str, size: int, symbol: str) -> str:
+    return (
+        f'<svg class="{css_class}" width="{size}" height="{size}" aria-hidden="true" '
+        f'focusable="false"><use href="#{symbol}"/></svg>'
+    )
 
 
 def _touchpoint_head(card, t) -> str:
@@ -113,7 +133,8 @@ def _touchpoint_head(card, t) -> str:
         return ""
     head = ['<p class="tp-head">']
     if card.channel:
-        icon = CHANNEL_ICONS.get(card.channel, CHANNEL_ICONS[""])
+        shape = card.channel if card.channel in _CHANNEL_SHAPES else "other"
+        icon = _icon("channel-icon", 16, f"ch-icon-{shape}")
         head.append(
             f'<span class="channel ch-{_e(card.channel)}">{icon}'
             f'<span class="channel-name">{_e(card.channel_label)}</span></span>'
@@ -132,7 +153,8 @@ def _touchpoint_foot(card, kit) -> str:
     foot = []
     if card.experience:
         said = kit["experience"].get(card.experience, "")
-        icon = EXPERIENCE_ICONS.get(card.experience, EXPERIENCE_ICONS[""])
+        mouth = card.experience if card.experience in _EXPERIENCE_MOUTHS else ""
+        icon = _icon("xp-icon", 18, f"xp-icon-{mouth or 'neutral'}")
         foot.append(
             f'<span class="xp xp-{_e(card.experience)}" title="{said}">{icon}'
             f'<span class="visually-hidden">{said}</span></span>'
@@ -173,7 +195,7 @@ def card_html(card, lane, kit, can_edit) -> str:
         classes += " is-mot"
     html = [
         f'<li id="card-{card.pk}" class="{classes}" data-card data-card-id="{card.pk}" '
-        f'tabindex="0" aria-describedby="card-keys-{lane.pk}" '
+        f'tabindex="0" aria-describedby="card-keys" '
         f'data-fragment="card:{card.pk}" data-refresh-url="{url}">'
     ]
     if kind == "touchpoints":
@@ -293,10 +315,11 @@ def cell_html(context, stage, lane, cards) -> str:
             form = get_template("maps/canvas/card.html#cell_add").template
             with context.push(stage=stage, lane=lane, cards=cards):
                 html.append(form.render(context))
+        # No href: the add form needs JS (the cell view sends browsers
+        # without it back to the map), and canvas-cards.js gives it one.
         html.append(
-            f'<a class="cell-add-toggle" href="{cell_url}?add" tabindex="-1" '
-            f'data-cell-add-open><span aria-hidden="true">+</span> '
-            f"{kit['html']['add']}</a>"
+            '<a class="cell-add-toggle" tabindex="-1" data-cell-add-open>'
+            f'<span aria-hidden="true">+</span> {kit["html"]["add"]}</a>'
         )
     html.append("</td>")
     return "".join(html)

@@ -18,7 +18,10 @@ register = template.Library()
 
 @register.simple_tag
 def emotion_faces(point) -> str:
-    """Submit buttons very negative … very positive (+ clear when set), for a form."""
+    """
+    Submit buttons very negative … very positive (+ clear when set), for a form
+    (a button's type is "submit" unless it says otherwise).
+    """
     who = point.series.name
     current = point.score
     tabbable = current if current is not None else 0
@@ -38,16 +41,16 @@ def emotion_faces(point) -> str:
         )
     faces = format_html_join(
         "",
-        '<button type="submit" name="score" value="{}" class="face face-{}" '
+        '<button name="score" value="{}" class="face face-{}" '
         'data-score="{}" aria-pressed="{}" aria-label="{}" title="{}" tabindex="{}">'
-        '<svg class="face-icon" aria-hidden="true" focusable="false">'
-        '<use href="#emo-face{}"/></svg></button>',
+        '<svg class="face-icon" aria-hidden="true"><use href="#emo-face{}"/></svg>'
+        "</button>",
         rows,
     )
     if current is None:
         return faces
     clear = format_html(
-        '<button type="submit" name="score" value="" class="face-clear" '
+        '<button name="score" value="" class="face-clear" '
         'data-score-clear aria-label="{}" title="{}" tabindex="-1">'
         '<span aria-hidden="true">×</span></button>',
         _("%(who)s: clear") % {"who": who},

@@ -5,7 +5,10 @@
 //                          canvas is in the tab order; arrow keys move focus
 //                          between cells and the cards in them);
 //   [data-cell-add-open]   the cell's quiet "+ Add" link: fetches the cell with
-//                          its add form open; Enter on a cell presses it;
+//                          its add form open (its href and hx-get, the cell's
+//                          data-refresh-url + "?add", are put in here when the
+//                          cell is first pointed at or focused); Enter on a cell
+//                          presses it;
 //   [data-cell-add]        that form: Escape / [data-add-cancel] closes it;
 //   [data-card]            Enter edits it ([data-card-edit]), Delete asks to
 //                          delete it, Alt+←/→ presses [data-move="left|right"]
@@ -162,8 +165,10 @@
   // The cell's "+ Add" link fetches the cell with its form open.
   function addCellTools(cell) {
     const open = cell.querySelector(":scope > [data-cell-add-open]:not([hx-get])");
-    if (!open) return;
-    open.setAttribute("hx-get", open.getAttribute("href"));
+    if (!open || !cell.dataset.refreshUrl) return;
+    const url = cell.dataset.refreshUrl + "?add";
+    open.setAttribute("href", url);
+    open.setAttribute("hx-get", url);
     open.setAttribute("hx-target", "#" + cell.id);
     open.setAttribute("hx-swap", "outerHTML");
     if (window.htmx) window.htmx.process(open);
