@@ -183,6 +183,8 @@ def test_an_emotion_set_shows_in_the_other_browser(
     first_face(a).click()
     expect(first_face(a)).to_have_attribute("aria-pressed", "true")
     expect(first_face(b)).to_have_attribute("aria-pressed", "true")
+    # The curve follows too: a point at "very negative".
+    expect(b.locator("circle.curve-point")).to_have_attribute("cy", "90%")
     assert trip.emotions.count() == 1
     _not_reloaded(b)
 
@@ -300,6 +302,13 @@ def test_who_has_the_map_open_and_who_edits_which_card(
     a.locator(f"#card-{shared.pk}").get_by_role("link", name="Cancel").click()
     expect(a.get_by_label("Card text")).to_have_count(0)
     expect(badge).to_have_count(0)
+    # And the other way round.
+    _edit(b, shared)
+    expect(a.locator(f"#card-{shared.pk} [data-live-badge]")).to_have_text(
+        "dave is editing"
+    )
+    b.keyboard.press("Escape")
+    expect(a.locator("[data-live-badge]")).to_have_count(0)
 
     a.close()
     expect(
@@ -353,6 +362,37 @@ def test_after_a_server_restart_the_page_catches_up_and_keeps_your_typing(
     assert [u for u in fetched if not any(part in u for part in live)] == [
         live_app.url + reverse("card_detail", args=[trip.organisation.slug, shared.pk])
     ]
+    field.press("Enter")  # and what was typed during the outage saves
+    expect(b.locator(f"#card-{other.pk} .card-text")).to_have_text("Other (half typed)")
+    other.refresh_from_db()
+    assert other.text == "Other (half typed)"
+    _not_reloaded(b)
+
+
+def test_a_change_to_your_card_while_the_server_was_down_waits_for_you(
+    new_context, alice, dave, live_app, trip, shared
+):
+    b = _open(new_context, dave, trip.get_absolute_url())
+    field = _edit(b, shared, typed=" by dave")
+    live_app.stop()
+    expect(b.locator("#live-bar")).not_to_have_attribute("data-state", "live")
+    with transaction.atomic():
+        Card.objects.filter(pk=shared.pk).update(
+            text="Shared by alice", version=F("version") + 1
+        )
+        shared.refresh_from_db()
+        change = {"field": "text", "before": "Shared", "after": shared.text}
+        record(trip, alice, "update", shared, changes=[change])
+
+    live_app.start()
+    expect(b.locator("#live-bar")).to_have_attribute(
+        "data-state", "live", timeout=20_000
+    )
+    hint = b.locator(f"#card-{shared.pk} [data-stale-hint]")
+    expect(hint).to_contain_text("alice changed this meanwhile.")
+    expect(field).to_have_value("Shared by dave")
+    hint.get_by_role("button", name="Load their version").click()
+    expect(b.get_by_label("Card text")).to_have_value("Shared by alice")
     _not_reloaded(b)
 
 
