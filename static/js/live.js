@@ -342,10 +342,11 @@
       list.replaceChildren(
         ...people.map(function (person) {
           const item = document.createElement("li");
-          item.className = "live-person avatar-c" + colour(person.user);
+          const me = person.user === root.dataset.liveMe;
+          item.className = "live-person avatar-c" + colour(person.user) + (me ? " is-me" : "");
           item.textContent = initials(person.name);
-          item.title = text("here", person.name);
-          item.setAttribute("aria-label", person.name);
+          item.title = me ? text("me", person.name) : text("here", person.name);
+          item.setAttribute("aria-label", me ? text("me", person.name) : person.name);
           item.dataset.user = person.user;
           return item;
         })
