@@ -966,12 +966,11 @@ def test_a_stale_write_publishes_nothing(
 def test_a_rolled_back_write_publishes_nothing(
     trip, stage, alice, published, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
             record(trip, alice, "delete", stage)
             raise RuntimeError("the write failed after record()")
         record(trip, alice, "create", stage)
-    assert len(callbacks) == 1
     assert [c.verb for c in published] == ["create"]
 
 
