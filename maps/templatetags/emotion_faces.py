@@ -8,6 +8,7 @@ import uuid
 from html import escape
 
 from django import template
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -211,3 +212,32 @@ def emotion_entries(context, column) -> str:
         parts.append(html.replace(kept.CSRF_MARKER, token))
     # Each part is built from escaped parts.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def curve_slice(context, column, first) -> str:
+    """
+    maps/canvas/curve.html for one stage column, kept by what it draws: the
+    twelve slices of a canvas were a tenth of its render with nothing else to
+    do. (The PDF includes curve.html itself.)
+    """
+    key = (
+        "curve",
+        column.stage.pk,
+        column.stage.title,
+        tuple(
+            (p.series.index, p.series.name, p.series.key, p.score, p.x, p.left, p.right)
+            for p in column.points
+        ),
+        bool(first),
+        context.get("axis_font"),
+        get_language(),
+    )
+    template = get_template("maps/canvas/curve.html").template
+
+    def render() -> str:
+        with context.push(column=column, first=first):
+            return template.render(context)
+
+    # A rendered template, escaped already.
+    return mark_safe(kept.emotions.get_or_render(key, render))  # noqa: S308
