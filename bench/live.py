@@ -8,12 +8,12 @@ database `journeymap_bench_<pid>` beside the one named, dropped afterwards),
 else a temporary SQLite file. Builds a 120-card map with bench.canvas.build,
 then measures (times in milliseconds, medians unless named otherwise):
 
-- `live_floor_ms`: round trip of GET /healthz on a kept-alive connection, the
-  floor of this (shared, noisy) machine; `live_post_ms`: the card edit's own
-  answer;
 - `live_p50_ms`, `live_p95_ms`: a card edit POSTed by alice until dave's open
   stream (`map_events`) carries its `change` event; `LIVE_EDITS` edits, one at
-  a time;
+  a time. Beside them `live_post_ms` (the edit's own answer),
+  `live_event_lead_ms` (how much sooner the event came than that answer) and
+  `live_floor_ms` / `live_floor_p95_ms`: a GET /healthz after each edit, the
+  floor of this shared, noisy machine;
 - `live_dom_p50_ms`, `live_dom_p95_ms`: the same in Chromium: page B has the
   map open (static/js/live.js), page A (another person, same browser) POSTs
   with fetch(), until B's `#card-<id> .card-text` shows the new text (a
@@ -22,10 +22,13 @@ then measures (times in milliseconds, medians unless named otherwise):
   browsers would: each with its client id), and meanwhile `sse_db_connections`
   (the server's connections to the scratch database: pg_stat_activity rows,
   or its open descriptors of the SQLite file), `sse_rss_mb` (VmRSS, with
-  `sse_rss_idle_mb` before the streams), `sse_open_s` (opening them all);
+  `sse_rss_idle_mb` before the streams), `sse_open_s` (opening them all),
+  `sse_server_threads` (Django's ASGI handler keeps a thread per request, so
+  per open stream);
 - `sse_fanout_p95_ms`: one edit until its event reached each stream, the p95
   over streams, median over `FANOUT_EDITS` edits (`sse_fanout_max_ms`: the
-  slowest stream, median over edits).
+  slowest stream, median over edits; `sse_fanout_server_cpu_ms` and
+  `sse_fanout_bench_cpu_ms`: CPU per edit of the server and of this process).
 
 Progress goes to stderr, one JSON line to stdout. `live_backend` says which
 database the hub used (pg_notify, or in-process on SQLite).
@@ -54,6 +57,9 @@ LIVE_EDITS = int(os.environ.get("BENCH_LIVE_EDITS", "200"))
 DOM_EDITS = int(os.environ.get("BENCH_LIVE_DOM_EDITS", "60"))
 VIEWERS = int(os.environ.get("BENCH_LIVE_VIEWERS", "1000"))
 FANOUT_EDITS = int(os.environ.get("BENCH_LIVE_FANOUT_EDITS", "5"))
+# Viewers' streams carry a client id (join presence), as live.js's do; 0 leaves
+# it out, to see what presence costs.
+PRESENCE = os.environ.get("BENCH_LIVE_PRESENCE", "1") != "0"
 FLOOR_REQUESTS = 50
 WARM_UP = 5
 OPEN_AT_ONCE = 50  # streams being opened at the same time
@@ -201,6 +207,19 @@ class Server:
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def cpu_s(self) -> float:
+        """CPU seconds the server used so far (user and system, all threads)."""
+        with open(f"/proc/{self.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def threads(self) -> int:
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+        return 0
 
     def rss_mb(self) -> float:
         with open(f"/proc/{self.pid}/status") as status:
@@ -486,27 +505,38 @@ async def one_to_one(server: Server, world: World) -> dict:
     )
     await stream.open()
     http = Http(server.port, world.cookie(world.alice), client="bench-alice")
-    live, answers = [], []
+    floor = Http(server.port)
+    live, answers, floors = [], [], []
     try:
         for i in range(WARM_UP + LIVE_EDITS):
             start = time.perf_counter()
             answer = asyncio.ensure_future(edit_card(http, world, f"Live edit {i}"))
             _rev, heard = await asyncio.wait_for(arrived.get(), EVENT_TIMEOUT)
             answered = await answer
+            # The floor beside each edit: the machine is shared and noisy.
+            # (A moment's rest first: the edit's request is still tidying up.)
+            await asyncio.sleep(0.01)
+            floor_start = time.perf_counter()
+            await floor.request("GET", "/healthz")
             if i >= WARM_UP:
                 live.append(heard - start)
                 answers.append(answered - start)
+                floors.append(time.perf_counter() - floor_start)
     finally:
         await stream.close()
         await http.close()
+        await floor.close()
     return {
         "live_p50_ms": _ms(statistics.median(live)),
         "live_p95_ms": _ms(_p95(live)),
+        # The edit's own answer, and the event's lead on it (positive: the
+        # event came first; the hub sends on commit, before the answer).
         "live_post_ms": _ms(statistics.median(answers)),
-        # How often the event overtook the edit's own answer.
-        "live_before_answer": round(
-            sum(h < a for h, a in zip(live, answers, strict=True)) / len(live), 2
+        "live_event_lead_ms": _ms(
+            statistics.median(a - h for h, a in zip(live, answers, strict=True))
         ),
+        "live_floor_ms": _ms(statistics.median(floors)),
+        "live_floor_p95_ms": _ms(_p95(floors)),
     }
 
 
@@ -615,7 +645,9 @@ async def fan_out(server: Server, world: World, scratch: Scratch) -> dict:
     streams = [
         Stream(
             server.port,
-            f"{world.events_path}?client=viewer{i:04d}",
+            f"{world.events_path}?client=viewer{i:04d}"
+            if PRESENCE
+            else world.events_path,
             world.cookie(world.dave if i % 2 else world.alice),
             heard,
         )
@@ -639,24 +671,36 @@ async def fan_out(server: Server, world: World, scratch: Scratch) -> dict:
         )
         result["sse_db_connections"] = scratch.connections_of(server.pid)
         result["sse_rss_mb"] = server.rss_mb()
-        p95s, slowest = [], []
+        result["sse_server_threads"] = server.threads()
+        p95s, slowest, server_cpu, bench_cpu = [], [], [], []
         for i in range(1 + FANOUT_EDITS):
             round_ = current[0] = Round(expected=len(streams))
+            cpu, own_cpu = server.cpu_s(), time.process_time()
             start = time.perf_counter()
-            await edit_card(http, world, f"Fan-out edit {i}")
+            answered = await edit_card(http, world, f"Fan-out edit {i}")
             try:
                 await asyncio.wait_for(round_.done.wait(), EVENT_TIMEOUT)
             except TimeoutError:
                 log(f"edit {i}: only {len(round_.times)} streams heard it")
             current[0] = None
+            server_cpu.append(server.cpu_s() - cpu)
+            bench_cpu.append(time.process_time() - own_cpu)
             if i and round_.times:  # the first is a warm-up
                 delays = [t - start for t in round_.times]
                 p95s.append(_p95(delays))
                 slowest.append(max(delays))
-                log(f"fan-out edit {i}: p95 {_ms(p95s[-1])} ms, max {_ms(max(delays))}")
+                log(
+                    f"fan-out edit {i}: answered {_ms(answered - start)} ms,"
+                    f" first {_ms(min(delays))}, p95 {_ms(p95s[-1])},"
+                    f" max {_ms(max(delays))}"
+                )
             await asyncio.sleep(0.5)
         result["sse_fanout_p95_ms"] = _ms(statistics.median(p95s))
         result["sse_fanout_max_ms"] = _ms(statistics.median(slowest))
+        # Where the fan-out's time goes: CPU of the server, and of this
+        # process reading the streams (the same two cores).
+        result["sse_fanout_server_cpu_ms"] = _ms(statistics.median(server_cpu[1:]))
+        result["sse_fanout_bench_cpu_ms"] = _ms(statistics.median(bench_cpu[1:]))
     finally:
         await http.close()
         await asyncio.gather(*(s.close() for s in streams))
@@ -679,16 +723,12 @@ def figures() -> dict:
         world = prepare(env)
         server = Server(env)
         result = {"live_backend": scratch.backend}
-        floors = [asyncio.run(floor_ms(server))]
-        log(f"floor {floors[0]} ms; {LIVE_EDITS} edits to one stream")
+        log(f"floor {asyncio.run(floor_ms(server))} ms; {LIVE_EDITS} edits, one stream")
         result.update(asyncio.run(one_to_one(server, world)))
         log(f"live p95 {result['live_p95_ms']} ms; {DOM_EDITS} edits in Chromium")
         result.update(in_the_browser(server, world))
         log(f"dom p95 {result['live_dom_p95_ms']} ms; opening {VIEWERS} streams")
-        floors.append(asyncio.run(floor_ms(server)))
         result.update(asyncio.run(fan_out(server, world, scratch)))
-        floors.append(asyncio.run(floor_ms(server)))
-        result["live_floor_ms"] = statistics.median(floors)
         return result
     finally:
         if server is not None:
