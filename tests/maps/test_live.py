@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -139,6 +140,16 @@ def _parse(block: str) -> Event | None:
     return Event(fields.get("event", "message"), fields.get("id"), data)
 
 
+def _in_a_thread(fn, *args):
+    """
+    Run `fn` in a thread of its own: after a browser test, Playwright's event
+    loop runs in this one, and neither asyncio.run nor an async view's
+    async_to_sync may start inside it.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args).result()
+
+
 def _session(user) -> str:
     client = Client()
     client.force_login(user)
@@ -244,11 +255,13 @@ def test_outsiders_get_404_and_strangers_the_sign_in_page(
     org, trip, carol_client, bob_client
 ):
     url = _events_path(org, trip)
-    assert carol_client.get(url).status_code == 404
+    assert _in_a_thread(carol_client.get, url).status_code == 404
     # Carol under her own organisation's address: still not Demo's map.
-    other = carol_client.get(reverse("map_events", args=["other", trip.pk])).status_code
+    other = _in_a_thread(
+        carol_client.get, reverse("map_events", args=["other", trip.pk])
+    ).status_code
     assert other == 404
-    anonymous = Client().get(url)
+    anonymous = _in_a_thread(Client().get, url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("login"))
 
@@ -450,7 +463,7 @@ def test_the_hub_delivers_after_commit_only():
         sub.close()
         return first, nothing, hub.subscribers("map:x")
 
-    first, nothing, left = asyncio.run(scenario())
+    first, nothing, left = _in_a_thread(asyncio.run, scenario())
     assert first["n"] == 2
     assert nothing is None
     assert left == 0
@@ -482,7 +495,7 @@ def test_a_slow_stream_is_told_to_catch_up(monkeypatch):
         sub.close()
         return got
 
-    got = asyncio.run(scenario())
+    got = _in_a_thread(asyncio.run, scenario())
     assert {"type": "gap"} in got
 
 
@@ -516,7 +529,7 @@ def test_the_postgres_listener_reconnects_and_reports_a_gap():
         hub._listener.cancel()
         return gap, after
 
-    gap, after = asyncio.run(scenario())
+    gap, after = _in_a_thread(asyncio.run, scenario())
     assert gap == {"type": "gap"}
     assert after["n"] == 1
     assert hub.listener_connects == 2
