@@ -314,9 +314,11 @@ def test_who_has_the_map_open_and_who_edits_which_card(
     expect(
         b.locator("[data-live-people] li.live-person[aria-label=alice]")
     ).to_have_count(0)
-    expect(
-        b.locator("[data-live-people] li.live-person[aria-label=dave]")
-    ).to_be_visible()
+    # Only dave is left: himself, said so.
+    me = b.locator("[data-live-people] li.live-person")
+    expect(me).to_have_count(1)
+    expect(me).to_have_attribute("aria-label", "You (dave)")
+    expect(me).to_have_class(re.compile(r"\bis-me\b"))
     _shot(b, "live-alice-left")
     _not_reloaded(b)
 
