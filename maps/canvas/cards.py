@@ -8,11 +8,14 @@ Fragments live in templates/maps/canvas/card.html (#cell, #card, #card_edit,
 `#card-<id>`; every change answers with the smallest of these that changed,
 plus the cell a card left (out of band) when it moved.
 
-Speed: a cell's cards come from `{% card_list %}` (maps/templatetags/
-canvas_cards.py), which keeps each card's HTML by content; URLs and labels are
-built once per map (`card_kit`). A text edit is 8 queries: session, user,
-access, the card (with map, lane and finding count), the update, and the
-three of `record`.
+Speed: cells and cards are built in Python (maps/templatetags/canvas_cards.py),
+which keeps each one's HTML by content (maps.canvas.kept); URLs and labels are
+built once per map (`card_kit`). A card carries only its edit link: the drag
+handle and the other tools come from one template per page (card.html#card_tools)
+through static/js/canvas-cards.js, and the card's own page (#card_edit without
+htmx) offers them without JS. A text edit is 8 queries: session, user, access,
+the card (with map, lane and finding count), the update, and the three of
+`record`.
 """
 
 import functools

@@ -194,7 +194,9 @@
     root.querySelectorAll(".map-card").forEach(addTools);
   }
 
-  ["pointerover", "focusin"].forEach(function (name) {
+  // A click that comes without either (a screen reader's) still finds them:
+  // listeners htmx adds in this capturing phase hear the same click.
+  ["pointerover", "focusin", "click"].forEach(function (name) {
     document.addEventListener(
       name,
       function (event) {

@@ -277,3 +277,29 @@ def test_the_demo_canvas_shows_the_channel_mix(new_context, alice, org):
     _shot(page, "cards-demo-canvas")
     page.locator(".canvas-scroll").evaluate("el => { el.scrollLeft = 900; }")
     _shot(page, "cards-demo-canvas-right")
+
+
+def test_a_card_gets_its_tools_when_first_pointed_at_or_clicked(
+    new_context, alice, trip
+):
+    # Cards come with their edit link only (maps/templatetags/canvas_cards.py);
+    # canvas-cards.js puts the other tools in when the card is first needed.
+    stages = list(trip.stages.all())
+    lane = _lane(trip, LaneKind.TEXT)
+    pointed, clicked = (
+        Card.objects.create(map=trip, stage=stages[0], lane=lane, text=t, position=i)
+        for i, t in enumerate(["Pointed at", "Clicked by a screen reader"])
+    )
+    page = new_context(alice).new_page()
+    page.goto(trip.get_absolute_url())
+    card = page.locator(f"#card-{pointed.pk}")
+    expect(card.locator("[data-move]")).to_have_count(0)
+    card.hover()
+    expect(card.locator("[data-move]")).to_have_count(4)
+    expect(card.locator("[data-drag-handle]")).to_have_count(1)
+
+    # A click with no pointer or focus before it still edits in place.
+    other = page.locator(f"#card-{clicked.pk}")
+    other.locator("[data-card-edit]").dispatch_event("click")
+    expect(other.get_by_label("Card text")).to_have_value(clicked.text)
+    assert page.url.endswith(trip.get_absolute_url())
