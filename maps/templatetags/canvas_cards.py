@@ -7,10 +7,12 @@ card in the engine, a tenth of that here. Everything a reader types is escaped
 with `_e`; labels come escaped from the kit (maps.canvas.cards.card_kit).
 """
 
+import functools
 from html import escape
 
 from django import template
 from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -44,6 +46,16 @@ def card_choices() -> dict:
 @register.simple_tag(name="card_kit")
 def card_kit_tag(org_slug, map_pk) -> dict:
     """URL prefixes and labels for the cards of one map (maps.canvas.cards.card_kit)."""
+    return _kit(org_slug, map_pk, get_language(), get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=256)
+def _kit(org_slug, map_pk, language, script_prefix, urlconf) -> dict:
+    """
+    One kit per map and language, shared: the canvas asks for it once per lane
+    (the last three arguments only key the cache: card_kit reads them itself).
+    Nobody changes a kit.
+    """
     from maps.canvas.cards import card_kit
 
     return card_kit(org_slug, map_pk)

@@ -4,12 +4,13 @@ with 12 stages and 3 personas has 180 of them, which Django's template engine
 renders several times slower than format_html does.
 """
 
+import functools
 import uuid
 from html import escape
 
 from django import template
 from django.template.loader import get_template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -89,8 +90,12 @@ def _entry_key(context, column, point) -> tuple:
 _ZERO = uuid.UUID(int=0)
 
 
-def _prefixes(org_slug, map_pk) -> tuple[str, str]:
-    """URL prefixes for setting a stage's score and editing a note."""
+@functools.lru_cache(maxsize=256)
+def _prefixes(org_slug, map_pk, script_prefix=None, urlconf=None) -> tuple[str, str]:
+    """
+    URL prefixes for setting a stage's score and editing a note (the last two
+    arguments only key the cache: `reverse` reads them itself).
+    """
     set_url = reverse("map_emotion_set", args=[org_slug, map_pk, _ZERO])
     note_url = reverse("map_emotion_note", args=[org_slug, map_pk, _ZERO])
     return set_url.split(str(_ZERO))[0], note_url.split(str(_ZERO))[0]
@@ -193,7 +198,9 @@ def emotion_entries(context, column) -> str:
     (maps.canvas.kept): a 12-stage, 3-persona lane has 36 of them. The kept HTML has a
     marker where the CSRF token goes, and this request's token replaces it.
     """
-    prefixes = _prefixes(context["org"].slug, context["map"].pk)
+    prefixes = _prefixes(
+        context["org"].slug, context["map"].pk, get_script_prefix(), get_urlconf()
+    )
     token = context.get("csrf_token")
     token = str(token) if token else ""
     parts = []

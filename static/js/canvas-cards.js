@@ -217,15 +217,15 @@
   // Swapped in: the lists are completed before cards.js sees them (this
   // listener captures; cards.js's bubbles), and cards and cells get their
   // tools before swaps.js gives the focus back (on afterSettle) to the control
-  // that had it. The page's first load is left to the pointer and the focus:
-  // 400 cards need not all be done at once.
+  // that had it. The page's first load, and a whole new canvas, are left to
+  // the pointer and the focus: 400 cards need not all be done at once.
   document.addEventListener(
     "htmx:load",
     function (event) {
       const root = event.target;
       if (!(root instanceof Element)) return;
       sortableCells(root.parentElement || root);
-      if (root !== document.body) addToolsWithin(root);
+      if (root !== document.body && !root.matches("[data-canvas]")) addToolsWithin(root);
     },
     true
   );
