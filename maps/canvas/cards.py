@@ -57,7 +57,16 @@ from maps.canvas.card_forms import (
     detail_fields,
 )
 from maps.canvas.grid import cards_for
-from maps.models import Card, Experience, Impact, JourneyMap, Lane, Stage, record
+from maps.models import (
+    Card,
+    Channel,
+    Experience,
+    Impact,
+    JourneyMap,
+    Lane,
+    Stage,
+    record,
+)
 from research.evidence import EVIDENCE_CHANGED, evidence_view
 
 TEMPLATE = "maps/canvas/card.html"
@@ -112,6 +121,8 @@ def card_kit(org_slug: str, map_pk) -> dict:
         value: escape(_("Experience: %(xp)s") % {"xp": label})
         for value, label in Experience.choices
     }
+    # Card.channel_label's names (a custom channel names itself).
+    kit["channels"] = {value: escape(label) for value, label in Channel.choices}
     kit["impact"] = {
         value: escape(_("Impact: %(impact)s") % {"impact": label})
         for value, label in Impact.choices

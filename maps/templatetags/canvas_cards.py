@@ -140,7 +140,15 @@ def _icon(css_class: str, size: int, symbol: str) -> str:
     )
 
 
-def _touchpoint_head(card, t) -> str:
+def _channel_name(card, kit) -> str:
+    """Card.channel_label, escaped, without a choices lookup per card."""
+    if card.channel == "custom" and card.custom_channel:
+        return _e(card.custom_channel)
+    return kit["channels"].get(card.channel) or _e(card.channel)
+
+
+def _touchpoint_head(card, kit) -> str:
+    t = kit["html"]
     if not (card.channel or card.moment_of_truth):
         return ""
     head = ['<p class="tp-head">']
@@ -149,7 +157,7 @@ def _touchpoint_head(card, t) -> str:
         icon = _icon("channel-icon", 16, f"ch-icon-{shape}")
         head.append(
             f'<span class="channel ch-{_e(card.channel)}">{icon}'
-            f'<span class="channel-name">{_e(card.channel_label)}</span></span>'
+            f'<span class="channel-name">{_channel_name(card, kit)}</span></span>'
         )
     if card.moment_of_truth:
         head.append(
@@ -211,7 +219,7 @@ def card_html(card, lane, kit, can_edit) -> str:
         f'data-fragment="card:{card.pk}" data-refresh-url="{url}">'
     ]
     if kind == "touchpoints":
-        html.append(_touchpoint_head(card, t))
+        html.append(_touchpoint_head(card, kit))
     html.append(f'<p class="card-text">{_e(card.text)}</p><div class="card-foot">')
     if kind == "touchpoints":
         html.append(_touchpoint_foot(card, kit))
