@@ -1,6 +1,7 @@
 """Small factories for tests: plain functions, no fixtures files."""
 
 from django.contrib.auth.models import User
+from django.db import connection
 
 from journeymap.models import Membership, Organisation, Role
 
@@ -21,3 +22,8 @@ def make_org(name: str, owner: User, slug: str | None = None) -> Organisation:
 
 def add_member(org: Organisation, user: User, role: str) -> Membership:
     return Membership.objects.create(organisation=org, user=user, role=role)
+
+
+# record() tells the live streams with pg_notify inside the write on PostgreSQL:
+# one query more per change there (elsewhere the news goes on commit, unqueried).
+NOTIFY = 1 if connection.vendor == "postgresql" else 0

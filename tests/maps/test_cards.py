@@ -9,6 +9,7 @@ from django.urls import reverse
 from maps.models import Activity, Card, LaneKind, map_create_from_template, record
 from research.demo import seed_research
 from research.models import Finding
+from tests.helpers import NOTIFY
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -464,8 +465,8 @@ def test_edit_post_query_count(
     url = _url("card_edit", org, card.pk)
     dave_client.get(url, **HTMX)  # warm the session
     # session, user, membership, card (with map, lane, n_findings), update,
-    # record: map revision, its refresh, the activity row
-    with django_assert_num_queries(8):
+    # record: map revision, its refresh, the activity row (and pg_notify)
+    with django_assert_num_queries(8 + NOTIFY):
         response = dave_client.post(url, {"text": "Faster", "version": 1}, **HTMX)
     assert response.status_code == 200
 

@@ -17,6 +17,7 @@ from maps.models import (
     map_create_from_template,
 )
 from research.models import Finding, Persona, Study
+from tests.helpers import NOTIFY
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -212,7 +213,7 @@ def test_set_score_query_count(alice_client, b2b, frank, django_assert_num_queri
     # session, user, membership, map, stage, personas, savepoint, lock emotion,
     # update, revision bump, map refresh, activity, release; then the lane:
     # stages, lanes, emotions
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(16 + NOTIFY):
         alice_client.post(url, {**data, "score": "-1"}, **HTMX)
 
 
