@@ -173,6 +173,8 @@ def _record_move(journey_map, actor, card, source, target) -> None:
             f"card:{card.pk}",
             f"cell:{source[1].pk}:{source[0].pk}",
             f"cell:{target[1].pk}:{target[0].pk}",
+            # To another stage: both stages' validated shares change.
+            *(["evidence"] if source[0].pk != target[0].pk else []),
         ],
     )
 

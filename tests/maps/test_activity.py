@@ -826,6 +826,7 @@ def test_a_card_moved_in_its_edit_form_publishes_both_cells(
         f"card:{card.pk}",
         f"cell:{card.lane_id}:{card.stage_id}",
         f"cell:{pains.pk}:{target.pk}",
+        "evidence",  # another stage: both stages' shares change
     )
 
 
@@ -845,7 +846,23 @@ def test_a_card_moved_with_the_keyboard_publishes_both_cells(
         f"card:{card.pk}",
         f"cell:{card.lane_id}:{card.stage_id}",
         f"cell:{card.lane_id}:{following.pk}",
+        "evidence",
     }
+
+
+def test_a_card_moved_within_its_stage_leaves_the_evidence_row(
+    alice_client, trip, card, published, django_capture_on_commit_callbacks
+):
+    pains = _lane(trip, LaneKind.PAINS)
+    data = {"text": card.text, "version": 1, "move_lane": pains.pk}
+    _post(
+        alice_client,
+        _card_url("card_edit", card),
+        data,
+        django_capture_on_commit_callbacks,
+    )
+    [moved] = published
+    assert "evidence" not in moved.fragments
 
 
 def test_a_stage_rename_publishes_the_stage(
