@@ -14,8 +14,11 @@ database), then measures with django.test.Client, signed in with force_login:
   cached), a second one (`pdf_cached_ms`), and as its floor WeasyPrint
   rendering a bare table holding the same text in this process
   (`pdf_floor_ms`); `pdf_vs_floor` is their ratio;
-- and, from bench.shape, the code's shape: `views`, `views_over_30`,
-  `longest_view` and `longest_view_lines`.
+- from bench.shape, the code's shape: `views`, `views_over_30`,
+  `longest_view` and `longest_view_lines`;
+- and, from bench.live (its own process, server and scratch database, which
+  is PostgreSQL when DATABASE_URL names one), the live-update keys: `live_*`
+  and `sse_*`. `BENCH_LIVE=0` leaves them out.
 
 Prints one JSON line; times are medians in milliseconds; query counts leave
 out transaction control (BEGIN, COMMIT, SAVEPOINT), as the tests' pins do. Settings are
@@ -26,6 +29,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -369,7 +373,22 @@ def setup_scratch_database() -> str:
     return path
 
 
+def live_figures(environ: dict) -> dict:
+    """bench.live's figures (streams, fan-out, Chromium), in a process of its own:
+    it runs its own server on its own scratch database (PostgreSQL when
+    DATABASE_URL names one)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.live"],
+        env=environ,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
+    environ = dict(os.environ)  # before the scratch database replaces DATABASE_URL
     path = setup_scratch_database()
     try:
         from django.contrib.auth.models import User
@@ -387,7 +406,10 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         client.get(small.get_absolute_url())  # the session remembers the org
-        print(json.dumps(measure(client, org, big, small) | shape.figures()))
+        figures = measure(client, org, big, small) | shape.figures()
+        if os.environ.get("BENCH_LIVE", "1") != "0":
+            figures |= live_figures(environ)
+        print(json.dumps(figures))
     finally:
         from django.db import connections
 

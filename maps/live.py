@@ -186,57 +186,76 @@ async def map_events(request: HttpRequest, org_slug: str, map_id) -> HttpRespons
     reader, refusal = await _refused(_reader, request, org_slug, map_id)
     if refusal is not None:
         return refusal
-    since = _since(request)
-    client = _client(request)
-    topic = f"map:{reader.map_id}"
+    stream = MapStream(request, org_slug, reader, _since(request), _client(request))
+    return _stream_response(stream.events())
 
-    async def events():
+
+class MapStream:
+    """One tab's stream of a map: what it missed, then the hub's news as events."""
+
+    def __init__(self, request, org_slug: str, reader: Reader, since: int, client):
+        self.request = request
+        self.org_slug = org_slug
+        self.reader = reader
+        self.client = client
+        self.topic = f"map:{reader.map_id}"
+        self.last = since if since >= 0 else reader.revision  # revision told
+        self.done = False
+
+    async def events(self):
         # Subscribed before the replay reads the log: nothing falls in between.
-        sub = await hub.subscribe(topic, f"org:{reader.organisation}")
-        last = since if since >= 0 else reader.revision
+        sub = await hub.subscribe(self.topic, f"org:{self.reader.organisation}")
         try:
-            if client:
-                hub.join(topic, client, reader.user, reader.name)
+            if self.client:
+                hub.join(self.topic, self.client, self.reader.user, self.reader.name)
             yield f"retry: {RETRY_MS}\n\n"
-            chunks, last = await _replay(reader.map_id, last)
-            for chunk in chunks:
+            for chunk in await self.replay():
                 yield chunk
-            while True:
-                message = await sub.get(HEARTBEAT)
-                if message is None:
-                    yield ": keep-alive\n\n"
-                    continue
-                kind = message.get("type")
-                if kind == "change" and message.get("map") == reader.map_id:
-                    if message["rev"] <= last:
-                        continue
-                    if message["rev"] > last + 1:  # one went missing: the log has it
-                        chunks, last = await _replay(reader.map_id, last)
-                        for chunk in chunks:
-                            yield chunk
-                        if message["rev"] <= last:
-                            continue
-                    last = message["rev"]
-                    yield _change(message)
-                elif kind == "gap":
-                    chunks, last = await _replay(reader.map_id, last)
-                    for chunk in chunks:
-                        yield chunk
-                elif kind == "presence" and message.get("topic") == topic:
-                    yield _event("presence", {"people": message["people"]})
-                elif kind == "access" and message.get("user") == reader.user:
-                    if not await _let_go(_still_reads)(request, org_slug, map_id):
-                        yield _event("denied", {})
-                        return
-                elif kind == "gone" and message.get("map") == reader.map_id:
-                    yield _event("denied", {"gone": True})
-                    return
+            while not self.done:
+                for chunk in await self.answer(await sub.get(HEARTBEAT)):
+                    yield chunk
         finally:
             sub.close()
-            if client:
-                hub.leave(topic, client)
+            if self.client:
+                hub.leave(self.topic, self.client)
 
-    return _stream_response(events())
+    async def answer(self, message: dict | None) -> list[str]:
+        """What the browser is told of one message from the hub (maybe nothing)."""
+        if message is None:
+            return [": keep-alive\n\n"]
+        kind = message.get("type")
+        ours = message.get("map") == self.reader.map_id
+        if kind == "change" and ours:
+            return await self.changed(message)
+        if kind == "gap":
+            return await self.replay()
+        if kind == "presence" and message.get("topic") == self.topic:
+            return [_event("presence", {"people": message["people"]})]
+        if kind == "access" and message.get("user") == self.reader.user:
+            args = (self.request, self.org_slug, self.reader.map_id)
+            if await _let_go(_still_reads)(*args):
+                return []
+            self.done = True
+            return [_event("denied", {})]
+        if kind == "gone" and ours:
+            self.done = True
+            return [_event("denied", {"gone": True})]
+        return []
+
+    async def changed(self, message: dict) -> list[str]:
+        if message["rev"] <= self.last:
+            return []  # told already (replayed)
+        missed = []
+        if message["rev"] > self.last + 1:  # one went missing: the log has it
+            missed = await self.replay()
+            if message["rev"] <= self.last:
+                return missed
+        self.last = message["rev"]
+        return [*missed, _change(message)]
+
+    async def replay(self) -> list[str]:
+        chunks, self.last = await _replay(self.reader.map_id, self.last)
+        return chunks
 
 
 async def _replay(map_id: str, after: int) -> tuple[list[str], int]:
