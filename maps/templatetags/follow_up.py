@@ -108,7 +108,6 @@ def _action_kit(org_slug: str, map_pk, language, script_prefix, urlconf) -> dict
         f"{_ZERO}/"
     )
     labels = {
-        "drag": _("Drag to reorder or to another stage"),
         "open": _("Open and edit"),
         "owner": _("Owner:"),
         "no_owner": _("No owner"),
@@ -116,11 +115,6 @@ def _action_kit(org_slug: str, map_pk, language, script_prefix, urlconf) -> dict
         "overdue": _("Overdue"),
         "evaluation": _("Evaluation:"),
         "evaluate": _("Done: what came of it? Add an evaluation"),
-        "up": _("Move up"),
-        "up_keys": _("Move up (Alt+↑)"),
-        "down": _("Move down"),
-        "down_keys": _("Move down (Alt+↓)"),
-        "delete": _("Delete"),
     }
     return {"url": prefix, **{name: escape(text) for name, text in labels.items()}}
 
@@ -142,24 +136,20 @@ def action_html(action, kit, can_edit: bool, today) -> str:
     url = f"{kit['url']}{pk}/"
     title = escape(action.title)
     late = is_overdue(action, today)
-    swap = f'hx-target="#action-{pk}" hx-swap="outerHTML"'
     html = [
         f'\n<li id="action-{pk}" class="action-card action-{escape(action.status)}'
         f'{" is-overdue" if late else ""}" data-card data-card-id="{pk}"'
         f'{TABBABLE if can_edit else ""} data-fragment="action:{pk}" '
         f'data-refresh-url="{url}">\n'
     ]
+    # The drag handle, hx-get and the tools come from actions.js (lane.html#tools).
     if can_edit:
         html.append(
-            f'<span class="card-handle" data-drag-handle title="{kit["drag"]}" '
-            'aria-hidden="true"></span>'
-        )
-        html.append(
-            f'\n<p class="action-title"><a href="{url}edit/" hx-get="{url}edit/" '
-            f'{swap} title="{kit["open"]}">{title}</a></p>'
+            f'<p class="action-title"><a href="{url}edit/" data-card-edit '
+            f'title="{kit["open"]}">{title}</a></p>'
         )
     else:
-        html.append(f'\n<p class="action-title">{title}</p>')
+        html.append(f'<p class="action-title">{title}</p>')
     html.append('\n<p class="action-meta">\n')
     html.append(_owner_html(action.owner, kit))
     html.append("\n")
@@ -182,29 +172,12 @@ def action_html(action, kit, can_edit: bool, today) -> str:
         elif can_edit:
             html.append(
                 '<p class="action-evaluation-missing small">'
-                f'<a href="{url}edit/" hx-get="{url}edit/" {swap}>'
-                f"{kit['evaluate']}</a></p>\n"
+                f'<a href="{url}edit/">{kit["evaluate"]}</a></p>\n'
             )
     status = escape(action.status)
     html.append(
-        '<div class="action-foot">\n<span class="action-status '
-        f'status-{status}">{escape(action.get_status_display())}</span>\n'
+        '<div class="action-foot"><span class="action-status '
+        f'status-{status}">{escape(action.get_status_display())}</span></div>\n'
+        "</li>\n"
     )
-    if can_edit:
-        html.append('<div class="card-tools">\n')
-        if action.stage_id:
-            html.extend(
-                f'<button type="submit" form="canvas-post" formaction="{url}move/" '
-                f'name="direction" value="{way}" class="card-tool card-move" '
-                f'hx-post="{url}move/" hx-target="#actions-{action.stage_id}" '
-                f'hx-swap="outerHTML" data-move="{way}" aria-label="{kit[way]}" '
-                f'title="{kit[way + "_keys"]}">{arrow}</button>{end}'
-                for way, arrow, end in (("up", "↑", "\n"), ("down", "↓", ""))
-            )
-        html.append(
-            f'\n<a class="card-tool danger-link" href="{url}delete/" '
-            f'hx-get="{url}delete/" {swap}>{kit["delete"]}'
-            f'<span class="visually-hidden"> {title}</span></a>\n</div>\n'
-        )
-    html.append("</div>\n\n\n</li>\n")
     return "".join(html)

@@ -20,3 +20,67 @@
     });
   });
 })();
+
+// Action cards on the canvas come with just their edit link; their drag handle
+// and tools are written once per page (template#action-tools, lane.html#tools)
+// and copied into a card the first time it is pointed at, focused or clicked,
+// or when it is swapped in (before swaps.js gives the focus back, on
+// afterSettle). A whole new page or canvas is left to pointer and focus.
+(function () {
+  function addTools(card) {
+    const kit = document.getElementById("action-tools");
+    const url = card.dataset.refreshUrl;
+    const foot = card.querySelector(":scope > .action-foot");
+    if (!kit || !url || !foot || foot.querySelector(".card-tools")) return;
+    if (!card.querySelector(":scope > .action-title > a")) return; // read-only
+    const parts = kit.content.cloneNode(true);
+    const cell = card.closest(".action-cell[id]");
+    parts.querySelectorAll("[data-tool]").forEach(function (tool) {
+      const href = url + tool.dataset.tool;
+      if (tool.tagName === "BUTTON") {
+        if (!cell) return tool.remove(); // no stage: nothing to move within
+        tool.setAttribute("formaction", href);
+        tool.setAttribute("hx-post", href);
+        tool.setAttribute("hx-target", "#" + cell.id);
+      } else {
+        tool.setAttribute("href", href);
+      }
+    });
+    const title = card.querySelector(":scope > .action-title");
+    const named = parts.querySelector(".danger-link .visually-hidden");
+    if (named && title) named.textContent = " " + title.textContent;
+    foot.append(parts.querySelector(".card-tools"));
+    card.prepend(parts.querySelector("[data-drag-handle]"));
+    card.querySelectorAll("a[href]:not([hx-get])").forEach(function (link) {
+      link.setAttribute("hx-get", link.getAttribute("href"));
+      link.setAttribute("hx-target", "#" + card.id);
+      link.setAttribute("hx-swap", "outerHTML");
+    });
+    if (window.htmx) window.htmx.process(card);
+  }
+
+  // A click without pointer or focus first (a screen reader's) still finds
+  // them: htmx's listeners hear the same click after this capturing one.
+  ["pointerover", "focusin", "click"].forEach(function (name) {
+    document.addEventListener(
+      name,
+      function (event) {
+        if (!(event.target instanceof Element)) return;
+        const card = event.target.closest(".action-card");
+        if (card) addTools(card);
+      },
+      true
+    );
+  });
+
+  document.addEventListener(
+    "htmx:load",
+    function (event) {
+      const root = event.target;
+      if (!(root instanceof Element) || root === document.body || root.matches("[data-canvas]")) return;
+      if (root.matches(".action-card")) addTools(root);
+      root.querySelectorAll(".action-card").forEach(addTools);
+    },
+    true
+  );
+})();

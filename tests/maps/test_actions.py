@@ -677,6 +677,27 @@ def test_edit_and_delete_work_as_pages_without_js(alice_client, org, trip, stage
     assert not Action.objects.exists()
 
 
+def test_the_action_page_has_the_tools_a_card_gets_from_js(
+    alice_client, org, trip, stage
+):
+    action = make_action(trip, stage, title="Paged")
+    page = alice_client.get(_url("action_edit", org, trip.pk, action.pk)).content
+    move = _url("action_move", org, trip.pk, action.pk)
+    assert f'action="{move}"'.encode() in page
+    assert b'value="up"' in page and b'value="down"' in page
+    assert f'href="{_url("action_delete", org, trip.pk, action.pk)}"'.encode() in page
+
+
+def test_canvas_action_cards_send_only_their_edit_link(alice_client, org, trip, stage):
+    action = make_action(trip, stage, title="Light")
+    content = alice_client.get(trip.get_absolute_url()).content.decode()
+    card = content[content.index(f'<li id="action-{action.pk}"') :]
+    card = card[: card.index("</li>")]
+    assert _url("action_edit", org, trip.pk, action.pk) in card
+    assert "move/" not in card and "delete/" not in card
+    assert content.count('<template id="action-tools">') == 1
+
+
 def test_actions_whose_stage_was_deleted_still_show(alice_client, org, trip, stage):
     action = make_action(trip, stage, title="Homeless")
     stage.delete()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from maps.models import Card, LaneKind, map_create_from_template
+from maps.models import Action, Card, LaneKind, map_create_from_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,3 +67,20 @@ def test_move_a_card_down_and_a_stage_right_without_js(no_js_page, alice, org):
     heads = page.locator("th[data-stage-id] .stage-title")
     expect(heads.first).to_have_text(stages[1].title)
     assert list(trip.stages.all())[:2] == [stages[1], stages[0]]
+
+
+def test_move_an_action_down_from_its_page_without_js(no_js_page, alice, org):
+    trip = map_create_from_template(org, alice, "Podiatrist visit", "five_phases")
+    stage = trip.stages.first()
+    first, second = (
+        Action.objects.create(map=trip, stage=stage, title=t, position=i)
+        for i, t in enumerate(["Call back", "Send a leaflet"])
+    )
+    page = no_js_page(alice)
+    page.goto(trip.get_absolute_url())
+    page.get_by_role("link", name=first.title, exact=True).click()
+    page.get_by_role("button", name="Move down").click()
+
+    titles = page.locator(f"#actions-{stage.pk} .action-title")
+    expect(titles).to_have_text([second.title, first.title])
+    assert page.url.endswith(f"#action-{first.pk}")

@@ -3,8 +3,9 @@ The move buttons of the canvas work without JavaScript: each is a real form
 post (CSRF token included) that the view answers with a redirect to the map.
 The page is read as a browser would read it (tests/html_forms.py) and the
 button pressed through a client that checks CSRF tokens. A card's buttons are
-on its own page (its edit link on the canvas): the canvas gives them to cards
-with JavaScript only (static/js/canvas-cards.js).
+on its own page (its edit link on the canvas), and so are an action's: the
+canvas gives them to cards and actions with JavaScript only
+(static/js/canvas-cards.js, static/js/actions.js).
 """
 
 import pytest
@@ -139,8 +140,9 @@ def test_an_action_moves_down_without_js(dave, org, trip, stages):
     first = Action.objects.create(map=trip, stage=stages[0], title="Call", position=0)
     Action.objects.create(map=trip, stage=stages[0], title="Write", position=1)
     url = reverse("action_move", args=[org.slug, trip.pk, first.pk])
+    page = reverse("action_edit", args=[org.slug, trip.pk, first.pk])
 
-    response = _press(_browser(dave), trip.get_absolute_url(), url, direction="down")
+    response = _press(_browser(dave), page, url, direction="down")
 
     assert response.redirect_chain[-1][0].startswith(trip.get_absolute_url())
     titles = Action.objects.filter(stage=stages[0]).order_by("position")
