@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "journeymap"
 # PostgreSQL refuses payloads of 8000 bytes or more.
 MAX_PAYLOAD = 7900
+FAN_OUT_BATCH = 100  # streams woken per turn of the event loop
 QUEUE_SIZE = 500  # messages a slow stream may fall behind before it is told to resync
 PRESENCE_TTL = 30.0
 PRESENCE_ANNOUNCE = 10.0
@@ -256,8 +257,15 @@ class Hub:
             targets = list(self._subs.get(topic, ()))
             if message.get("org"):  # a map's change also counts on its lists
                 targets.extend(self._subs.get(f"org:{message['org']}", ()))
-        for sub in set(targets):
+        self._fan_out(list(set(targets)), message)
+
+    def _fan_out(self, targets: list[Subscription], message: dict) -> None:
+        """A batch now, the rest on the loop's next turns: the editor's own
+        answer, waiting on the same loop, goes out between them."""
+        for sub in targets[:FAN_OUT_BATCH]:
             sub.put(message)
+        if len(targets) > FAN_OUT_BATCH and self._loop is not None:
+            self._loop.call_soon(self._fan_out, targets[FAN_OUT_BATCH:], message)
 
     # ---- PostgreSQL ---------------------------------------------------------------
     async def _ensure_listener(self) -> None:
