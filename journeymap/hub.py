@@ -50,7 +50,9 @@ CHANNEL = "journeymap"
 MAX_PAYLOAD = 7900
 FAN_OUT_BATCH = 100  # streams woken per turn of the event loop
 QUEUE_SIZE = 500  # messages a slow stream may fall behind before it is told to resync
-PRESENCE_TTL = 30.0
+# Tabs ping every 10 s (static/js/live.js); one that stops (offline, asleep)
+# is dropped 20 s after its last ping, seen within 5 s: gone within 25 s.
+PRESENCE_TTL = 20.0
 PRESENCE_ANNOUNCE = 10.0
 PRESENCE_COALESCE = 0.25
 PRESENCE_SHOWN = 40  # people per topic in one announcement (avatars shown)
@@ -444,7 +446,7 @@ class Hub:
     async def _keep_presence(self) -> None:
         """Drop entries nobody pinged; tell the others we are still here."""
         while True:
-            await asyncio.sleep(min(PRESENCE_ANNOUNCE, PRESENCE_TTL / 3))
+            await asyncio.sleep(min(PRESENCE_ANNOUNCE, PRESENCE_TTL / 4))
             now = time.monotonic()
             for topic, here in list(self._here.items()):
                 for client, entry in list(here.items()):

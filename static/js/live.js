@@ -25,7 +25,7 @@
 "use strict";
 
 (function () {
-  const PING_MS = 15000;
+  const PING_MS = 10000; // journeymap.hub.PRESENCE_TTL is twice this
   const PAUSE_MS = 10000;
   const LIST_DELAY_MS = 1000;
   const IN_PLACE = ["update", "set", "cite", "status"];

@@ -424,7 +424,7 @@ def test_presence_without_pings_expires(
     mine = streams(live_app.port, _events_path(org, trip, client="alicetab"), alice)
     streams(live_app.port, _events_path(org, trip, client="davetab"), dave)
     _people(mine, lambda p: len(p) == 2)
-    # The keeper looks every PRESENCE_TTL / 3 at the latest.
+    # The keeper looks every PRESENCE_TTL / 4 at the latest.
     _people(mine, lambda p: p == [], timeout=12)
 
 
