@@ -43,7 +43,7 @@ from django.views.decorators.http import require_GET, require_POST
 from journeymap.access import get_access
 from journeymap.hub import hub
 from maps.access import get_map
-from maps.activity import Activity
+from maps.activity import Activity, live_message
 from maps.models import JourneyMap
 
 HEARTBEAT = 15.0  # seconds between keep-alive comments (proxies cut idle streams)
@@ -111,28 +111,12 @@ def _missed(map_id: str, since: int) -> tuple[list[dict], int] | None:
         return [], revision
     if revision - since > REPLAY_LIMIT:
         return None
-    rows = Activity.objects.filter(map_id=map_id, revision__gt=since).order_by(
-        "revision"
-    )
+    rows = Activity.objects.filter(map_id=map_id, revision__gt=since)
     events = []
-    for row in rows.values(
-        "revision", "verb", "object_kind", "object_id", "fragments", "actor_name"
-    ):
-        if not row["fragments"]:
+    for activity in rows.select_related("map").order_by("revision"):
+        if not activity.fragments:
             return None  # logged before fragments were kept: fetch everything
-        events.append(
-            {
-                "type": "change",
-                "map": map_id,
-                "rev": row["revision"],
-                "verb": row["verb"],
-                "kind": row["object_kind"],
-                "object": str(row["object_id"] or ""),
-                "fragments": row["fragments"],
-                "by": row["actor_name"],
-                "client": "",
-            }
-        )
+        events.append(live_message(activity))
     return events, revision
 
 
