@@ -40,6 +40,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from asgiref.sync import iscoroutinefunction
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.decorators import sync_and_async_middleware
 
@@ -96,7 +97,8 @@ def client_middleware(get_response):
 
 
 def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+    """The backend, from the settings: readable from async code too."""
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 class Subscription:
@@ -182,7 +184,7 @@ class Hub:
     async def send(self, topic: str, message: dict) -> None:
         """From async code, outside any transaction: to every process."""
         message = {**message, "topic": topic}
-        if self._backend_is_postgres():
+        if _is_postgres():
             await self._notify(_payload(message))
         else:
             self._dispatch(message)
@@ -190,7 +192,7 @@ class Hub:
     # ---- Subscribing (on the event loop) --------------------------------------
     async def subscribe(self, *topics: str) -> Subscription:
         self._bind_loop()
-        if self._backend_is_postgres():
+        if _is_postgres():
             await self._ensure_listener()
         sub = Subscription(self, topics)
         with self._lock:
@@ -238,11 +240,6 @@ class Hub:
             self._dirty.clear()
         if self._keeper is None:
             self._keeper = loop.create_task(self._keep_presence())
-
-    def _backend_is_postgres(self) -> bool:
-        from django.conf import settings
-
-        return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
     def _dispatch(self, message: dict) -> None:
         kind = message.get("type")
@@ -425,7 +422,7 @@ class Hub:
         for item in dirty:
             if item.startswith("announce:"):
                 topic = item.removeprefix("announce:")
-                if self._backend_is_postgres():
+                if _is_postgres():
                     self._announce(topic)
                 continue
             message = {"type": "presence", "topic": item, "people": self.people(item)}
@@ -457,7 +454,7 @@ class Hub:
                     if now - seen > PRESENCE_TTL:
                         del there[process]
                         self._changed(topic, announce=False)
-            if self._backend_is_postgres():
+            if _is_postgres():
                 for topic in list(self._here):
                     self._announce(topic)
 

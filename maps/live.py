@@ -79,11 +79,16 @@ def _let_go(fn):
     return sync_to_async(run)
 
 
+def _who(access) -> str:
+    """The key presence and access news know someone by."""
+    return str(access.user.pk) if access.user is not None else access.name
+
+
 def _reader(request, org_slug: str, map_id) -> Reader:
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id)
     return Reader(
-        user=str(access.user.pk) if access.user is not None else access.name,
+        user=_who(access),
         name=access.name,
         organisation=str(access.organisation.pk),
         map_id=str(journey_map.pk),
@@ -91,17 +96,20 @@ def _reader(request, org_slug: str, map_id) -> Reader:
     )
 
 
-def _still_reads(request, org_slug: str, map_id) -> bool:
+def _still_reads(request, org_slug: str, map_id=None) -> bool:
+    """Access checked again (the organisation's, or this map's), from scratch."""
     request.__dict__.pop("_access", None)  # get_access keeps it per request
     try:
-        _reader(request, org_slug, map_id)
+        access = get_access(request, org_slug)
+        if map_id is not None:
+            get_map(access, map_id)
     except Exception:  # noqa: BLE001 - 404, 403, signed out: all mean no
         return False
     return True
 
 
-def _missed(map_id: str, since: int) -> tuple[list[dict], int] | None:
-    """The change events after `since`, or None when a resync is needed."""
+def _missed(map_id: str, since: int) -> tuple[list[dict] | None, int]:
+    """The change events after `since` (None: resync) and the map's revision."""
     revision = (
         JourneyMap.objects.filter(pk=map_id).values_list("revision", flat=True).first()
     )
@@ -110,12 +118,12 @@ def _missed(map_id: str, since: int) -> tuple[list[dict], int] | None:
     if revision <= since:
         return [], revision
     if revision - since > REPLAY_LIMIT:
-        return None
+        return None, revision
     rows = Activity.objects.filter(map_id=map_id, revision__gt=since)
     events = []
     for activity in rows.select_related("map").order_by("revision"):
         if not activity.fragments:
-            return None  # logged before fragments were kept: fetch everything
+            return None, revision  # logged before fragments were kept
         events.append(live_message(activity))
     return events, revision
 
@@ -244,20 +252,11 @@ class MapStream:
 
 async def _replay(map_id: str, after: int) -> tuple[list[str], int]:
     """The events after revision `after` as text, and the revision reached."""
-    found = await _let_go(_missed)(map_id, after)
-    if found is None:
-        current = await _let_go(_current_revision)(map_id)
-        return [_event("resync", {"rev": current}, current)], current
-    missed, revision = found
+    missed, revision = await _let_go(_missed)(map_id, after)
+    if missed is None:
+        return [_event("resync", {"rev": revision}, revision)], revision
     reached = max(after, revision, *(message["rev"] for message in missed))
     return [_change(message) for message in missed], reached
-
-
-def _current_revision(map_id: str) -> int:
-    return (
-        JourneyMap.objects.filter(pk=map_id).values_list("revision", flat=True).first()
-        or 0
-    )
 
 
 @require_POST
@@ -269,7 +268,7 @@ def map_presence(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     if not client.replace("-", "").isalnum():
         return HttpResponse(status=400)
     editing = request.POST.get("editing", "")[:120]
-    user = str(access.user.pk) if access.user is not None else access.name
+    user = _who(access)
     hub.ping(f"map:{journey_map.pk}", client, user, editing)
     return HttpResponse(status=204)
 
@@ -281,7 +280,7 @@ async def list_events(request: HttpRequest, org_slug: str) -> HttpResponse:
         return refusal
     organisation = str(access.organisation.pk)
     reachable = access.map_ids
-    user = str(access.user.pk) if access.user is not None else access.name
+    user = _who(access)
 
     async def events():
         sub = await hub.subscribe(f"org:{organisation}")
@@ -303,7 +302,7 @@ async def list_events(request: HttpRequest, org_slug: str) -> HttpResponse:
                 elif (
                     kind == "access"
                     and message.get("user") == user
-                    and not await _let_go(_org_still_reads)(request, org_slug)
+                    and not await _let_go(_still_reads)(request, org_slug)
                 ):
                     yield _event("denied", {})
                     return
@@ -311,15 +310,6 @@ async def list_events(request: HttpRequest, org_slug: str) -> HttpResponse:
             sub.close()
 
     return _stream_response(events())
-
-
-def _org_still_reads(request, org_slug: str) -> bool:
-    request.__dict__.pop("_access", None)
-    try:
-        get_access(request, org_slug)
-    except Exception:  # noqa: BLE001 - any refusal
-        return False
-    return True
 
 
 urlpatterns = [
