@@ -64,8 +64,7 @@
     root.hidden = false;
     root.dataset.state = state;
     const label = root.querySelector("[data-live-label]");
-    const key = state === "connecting" ? "reconnecting" : state;
-    if (label && label.textContent !== text(key)) label.textContent = text(key);
+    if (label && label.textContent !== text(state)) label.textContent = text(state);
     const status = root.querySelector("[data-live-status]");
     if (status) status.title = state === "live" ? text("live-title") : "";
   }
