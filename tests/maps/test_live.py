@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -146,8 +146,15 @@ def _in_a_thread(fn, *args):
     loop runs in this one, and neither asyncio.run nor an async view's
     async_to_sync may start inside it.
     """
+
+    def run():
+        try:
+            return fn(*args)
+        finally:
+            connections.close_all()  # the test client leaves them open
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(fn, *args).result()
+        return pool.submit(run).result()
 
 
 def _session(user) -> str:
