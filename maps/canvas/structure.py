@@ -54,6 +54,7 @@ from maps.models import (
     Stage,
     record,
 )
+from maps.undo import snapshot_of
 from research.evidence import EVIDENCE_CHANGED
 
 # ---- Forms -------------------------------------------------------------------
@@ -224,6 +225,11 @@ def _put_in_order(journey_map, access, kind: str, rows: list, ids: list) -> bool
             kind=kind,
             changes=[order],
             fragments=["grid"],
+            # The ids in both orders, so Undo can put the old one back.
+            snapshot={
+                "before": [str(row.pk) for row in rows],
+                "after": [str(pk) for pk in ids],
+            },
         )
     return True
 
@@ -361,14 +367,15 @@ def _header_delete(request, access, journey_map, kind: str, row) -> HttpResponse
             return redirect(journey_map)
         return _grid(request, access, journey_map, evidence=True)
 
+    kept = {}  # what Restore brings back (maps.undo), read before it goes
     delete = Delete(
         obj=row,
         queryset=type(row).objects.filter(map=journey_map),
         show_confirm=show_confirm,
         show_deleted=show_deleted,
         show_gone=lambda: _gone(request, access, journey_map, header.gone),
-        before=lambda: _lock(journey_map),
-        on_delete=lambda: record(journey_map, access, "delete", row),
+        before=lambda: (_lock(journey_map), kept.update(snapshot_of(row))),
+        on_delete=lambda: record(journey_map, access, "delete", row, snapshot=kept),
     )
     return confirmed_delete(request, delete)
 
