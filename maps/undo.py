@@ -99,7 +99,8 @@ def snapshot_of(obj) -> dict:
                 for e in Emotion.objects.filter(stage=obj)
             ],
             "actions": [
-                str(pk) for pk in Action.objects.filter(stage=obj).values_list("pk")
+                str(pk)
+                for pk in Action.objects.filter(stage=obj).values_list("pk", flat=True)
             ],
         }
     return {
