@@ -289,6 +289,8 @@ def _offer(entries, can_edit: bool, undoing) -> None:
     for entry in entries:
         entry.restore = can_edit and entry.restorable and can_restore(entry)
         entry.undo = undoing if undoing and undoing.entry.pk == entry.pk else None
+        if entry.undo and not entry.undo.reason and entry.verb == "delete":
+            entry.restore = False  # Undo does the same here: one button
 
 
 def _notices(form) -> list[str]:

@@ -24,7 +24,9 @@ def _shot(page, name):
 
 @pytest.fixture
 def trip(org, alice):
-    journey_map = map_create_from_template(org, alice, "Podiatrist visit", "five_phases")
+    journey_map = map_create_from_template(
+        org, alice, "Podiatrist visit", "five_phases"
+    )
     stage = journey_map.stages.get(title="Consideration")
     for lane_title, texts in (
         ("Actions", ["Reads reviews", "Compares prices"]),
@@ -134,17 +136,17 @@ def test_undo_an_edit_from_the_history(new_context, alice, trip):
     expect(panel.get_by_role("button", name="Undo my latest change")).to_have_count(0)
 
 
-def test_restore_a_deleted_card_from_the_history(new_context, alice, trip):
+def test_restore_a_deleted_card_from_the_history(new_context, alice, dave, trip):
     card = Card.objects.get(text="Reads reviews")
     url = f"/o/demo/maps/cards/{card.pk}/delete/"
-    _as(alice).post(url, {"version": card.version})
+    _as(dave).post(url, {"version": card.version})
     page = new_context(alice).new_page()
     page.goto(trip.get_absolute_url())
     expect(page.locator(f"#card-{card.pk}")).to_have_count(0)
 
     panel = _open_history(page)
     expect(panel.locator(".history-entry").first).to_contain_text(
-        "deleted the card “Reads reviews”"
+        "dave deleted the card “Reads reviews”"
     )
     _shot(page, "history-restore")
     panel.get_by_role("button", name="Restore “Reads reviews”").click()
@@ -152,6 +154,4 @@ def test_restore_a_deleted_card_from_the_history(new_context, alice, trip):
         "The card “Reads reviews” is back."
     )
     expect(page.locator(f"#card-{card.pk}")).to_contain_text("Reads reviews")
-    expect(panel.get_by_role("button", name="Restore “Reads reviews”")).to_have_count(
-        0
-    )
+    expect(panel.get_by_role("button", name="Restore “Reads reviews”")).to_have_count(0)

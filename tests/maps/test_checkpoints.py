@@ -31,9 +31,7 @@ def _rename(trip, user, after):
     return record(trip, user, "update", stage, changes=renamed)
 
 
-def test_an_editor_marks_a_checkpoint_at_the_current_revision(
-    dave_client, trip, dave
-):
+def test_an_editor_marks_a_checkpoint_at_the_current_revision(dave_client, trip, dave):
     _rename(trip, dave, "Before the workshop")
     response = _mark(dave_client, trip, "  Workshop 12 March ", **HX)
     assert response.status_code == 200
