@@ -146,3 +146,17 @@ def test_a_checkpoint_of_another_map_is_404(alice_client, org, alice, trip):
     url = _u("checkpoint_delete", other, Checkpoint.objects.get().pk)
     assert alice_client.post(url).status_code == 404
     assert Checkpoint.objects.count() == 1
+
+
+def test_the_demo_map_has_a_checkpoint_between_its_changes(org, alice):
+    from maps.demo import PODIATRIST, seed_maps
+    from research.demo import seed_research
+
+    seed_research(org)
+    seed_maps(org, alice)
+    seed_maps(org, alice)  # idempotent: still one
+    podiatrist = org.journey_maps.get(title=PODIATRIST)
+    checkpoint = podiatrist.checkpoints.get()
+    assert checkpoint.title == "Workshop met de balie"
+    later = podiatrist.activities.filter(revision__gt=checkpoint.revision)
+    assert [a.verb for a in later] == ["status"]
