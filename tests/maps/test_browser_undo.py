@@ -133,6 +133,9 @@ def test_undo_an_edit_from_the_history(new_context, alice, trip):
     # The canvas follows, through the live stream.
     expect(page.locator(f"#card-{card.pk} p").first).to_have_text("Website")
     assert Card.objects.get(pk=card.pk).text == "Website"
+    # The panel already showed that change: the live news leaves it (and its
+    # line saying what was undone) as it is.
+    expect(panel.get_by_role("status")).to_contain_text("alice undid")
     expect(panel.get_by_role("button", name="Undo my latest change")).to_have_count(0)
 
 
