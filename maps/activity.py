@@ -30,7 +30,7 @@ from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from journeymap.access import display_name
 from journeymap.editing import change, field_changes, plain  # noqa: F401
@@ -72,6 +72,19 @@ class Activity(models.Model):
     # The parts of the canvas it touched (`fragments_of`), so a browser that
     # was away can be told what to fetch again (maps.live replays them).
     fragments = models.JSONField(gettext_lazy("fragments"), default=list, blank=True)
+    # What it takes to reverse the change (maps.undo): a deleted object with its
+    # cards, where a moved card came from, the order before a reorder. Empty on
+    # changes that need nothing beyond `changes`, and on rows from before it.
+    snapshot = models.JSONField(gettext_lazy("snapshot"), null=True, blank=True)
+    # The change this one reversed (an undo, a restore), so neither runs twice.
+    reverts = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reverted_by",
+        verbose_name=gettext_lazy("reverts"),
+    )
 
     class Meta:
         app_label = "maps"
@@ -167,13 +180,17 @@ def record(
     label: str | None = None,
     fragments: Iterable[str] | None = None,
     kind: str | None = None,
+    snapshot: dict | None = None,
+    reverts: "Activity | None" = None,
 ) -> Activity:
     """
     Bump the map's revision and log the change (inside the write's transaction).
     `changes` are `{"field", "before", "after"}` dicts (see `field_changes`);
     `label` is what the object is called, by default its title or text;
     `fragments` overrides which parts of the canvas it touched; `kind` names
-    the kind of object for a change to a whole list ("the actions of a stage").
+    the kind of object for a change to a whole list ("the actions of a stage");
+    `snapshot` keeps what reversing it takes (maps.undo), `reverts` names the
+    change this one reverses.
     The returned row carries `.change`, published when the transaction commits.
     """
     type(journey_map).objects.filter(pk=journey_map.pk).update(
@@ -195,6 +212,8 @@ def record(
         changes=list(changes),
         revision=journey_map.revision,
         fragments=list(touched),
+        snapshot=snapshot,
+        reverts=reverts,
     )
     activity.change = Change(
         map_id=journey_map.pk,
@@ -294,8 +313,32 @@ SENTENCES = {
     ("cite", "action"): gettext_lazy(
         "%(who)s changed the evidence of the action “%(object)s”"
     ),
+    ("restore", "card"): gettext_lazy("%(who)s restored the card “%(object)s”"),
+    ("restore", "stage"): gettext_lazy("%(who)s restored the stage “%(object)s”"),
+    ("restore", "lane"): gettext_lazy("%(who)s restored the lane “%(object)s”"),
+    ("create", "checkpoint"): gettext_lazy(
+        "%(who)s marked the checkpoint “%(object)s”"
+    ),
+    ("delete", "checkpoint"): gettext_lazy(
+        "%(who)s deleted the checkpoint “%(object)s”"
+    ),
 }
 SOMETHING = gettext_lazy("%(who)s made a change")
+# An undo tells what it undid: "alice undid: alice edited the card “Calls”".
+UNDID = gettext_lazy("%(who)s undid: %(what)s")
+# A split keeps the two titles and the number of cards that moved in
+# `changes`; its sentence is chosen by that number when read (`_split_sentence`).
+
+
+def _split_sentences(n: int) -> str:
+    return ngettext(
+        "%(who)s split the stage “%(object)s” into “%(left)s” and “%(right)s”, "
+        "%(n)d card moved",
+        "%(who)s split the stage “%(object)s” into “%(left)s” and “%(right)s”, "
+        "%(n)d cards moved",
+        n,
+    )
+
 
 # Labels for what is not a model field: where a card sits, its findings.
 LABELS = {
@@ -373,6 +416,23 @@ def describe(activity: Activity, who: str | SafeString) -> SafeString:
     kind = activity.object_kind or "map"
     values = {"who": who, "object": activity.object_label, "before": "", "after": ""}
     verb = activity.verb
+    if verb == "undo":
+        undid = Activity(
+            # The history page annotates `undid` and leaves the snapshot unread.
+            verb=getattr(activity, "undid", None)
+            or (activity.snapshot or {}).get("undid", ""),
+            object_kind=kind,
+            object_label=activity.object_label,
+            changes=[
+                change(c.get("field"), c.get("after"), c.get("before"))
+                for c in activity.changes
+            ],
+        )
+        what = describe(undid, who)
+        told = {"who": conditional_escape(who), "what": what}
+        return mark_safe(conditional_escape(str(UNDID)) % told)  # noqa: S308
+    if verb == "split" and kind == "stage":
+        return _split_sentence(activity, values)
     if is_rename(activity):
         verb = "rename"
         values["before"] = activity.changes[0].get("before") or ""
@@ -382,11 +442,20 @@ def describe(activity: Activity, who: str | SafeString) -> SafeString:
     return mark_safe(conditional_escape(str(sentence)) % escaped)  # noqa: S308
 
 
+def _split_sentence(activity: Activity, values: dict) -> SafeString:
+    split = {c.get("field"): c.get("after") for c in activity.changes}
+    n = split.get("moved") or 0
+    values = {**values, "left": split.get("left", ""), "right": split.get("right", "")}
+    escaped = {key: conditional_escape(value) for key, value in values.items()}
+    sentence = conditional_escape(_split_sentences(n))
+    return mark_safe(sentence % {**escaped, "n": n})  # noqa: S308
+
+
 def change_lines(activity: Activity) -> tuple[str, str]:
     """(before, after) texts to show under the sentence, in the reader's language."""
     kind = activity.object_kind or "map"
     entries = activity.changes
-    if is_rename(activity):
+    if is_rename(activity) or activity.verb == "split":
         return "", ""  # the sentence says it all
     if len(entries) == 1 and entries[0].get("field") in ("text", "note", ""):
         # One text: show it whole, without a label.

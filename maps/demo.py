@@ -21,6 +21,7 @@ from maps.models import (
     Activity,
     Card,
     Channel,
+    Checkpoint,
     Emotion,
     Experience,
     Impact,
@@ -744,11 +745,29 @@ def _add_citations(org, journey_map, pairs) -> None:
             card.findings.add(finding)
 
 
+# A checkpoint the team marked in the history: (days ago, who, its name).
+CHECKPOINTS = {PODIATRIST: (3, "alice", "Workshop met de balie")}
+
+
+def _add_checkpoint(journey_map, user, title, created) -> None:
+    checkpoint = Checkpoint(map=journey_map, title=title, created_by=user, revision=0)
+    activity = record(journey_map, user, "create", checkpoint, kind="checkpoint")
+    checkpoint.revision = activity.revision
+    checkpoint.save()
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(created=created)
+    Activity.objects.filter(pk=activity.pk).update(created=created)
+
+
 def _add_history(org, journey_map, stages, entries) -> None:
     """A few changes in the past, so the history panel of the demo is not empty."""
     members = _members(org)
     now = timezone.now()
+    mark = CHECKPOINTS.get(journey_map.title)
     for days_ago, username, verb, about, fields in entries:
+        if mark is not None and days_ago < mark[0]:
+            created = now - timedelta(days=mark[0])
+            _add_checkpoint(journey_map, members.get(mark[1]), mark[2], created)
+            mark = None
         obj = _find(journey_map, stages, about)
         if about != "map" and obj is None:
             continue  # renamed or deleted since: leave it out

@@ -401,6 +401,36 @@ class Action(models.Model):
         return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
+class Checkpoint(models.Model):
+    """
+    A named moment in a map's history ("Workshop 12 March"): the revision the
+    map was at, so the history can show what changed since.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    map = models.ForeignKey(JourneyMap, models.CASCADE, related_name="checkpoints")
+    title = models.CharField(_("name"), max_length=100)
+    revision = models.PositiveIntegerField(_("revision"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revision", "-created"]
+        indexes = [models.Index(fields=["map", "revision"])]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # ---- Creating and copying maps ---------------------------------------------
 
 

@@ -57,7 +57,7 @@ pytestmark = pytest.mark.django_db
 
 # Counted on purpose: a new URL fails here until it has been looked at (and its
 # parameters have samples).
-EXPECTED_ORGANISATION_URLS = 102
+EXPECTED_ORGANISATION_URLS = 107
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 NEVER_2XX = ("PUT", "PATCH", "DELETE")
@@ -118,6 +118,18 @@ def _demo_action(org):
     return action
 
 
+def _demo_checkpoint(org):
+    from maps.models import Checkpoint
+
+    journey_map = _demo_map(org)
+    checkpoint = journey_map.checkpoints.first()
+    if checkpoint is None:
+        checkpoint = Checkpoint.objects.create(
+            map=journey_map, title="Demo checkpoint", revision=journey_map.revision
+        )
+    return checkpoint
+
+
 # URL kwarg name → function(org) returning an object that exists in that org.
 # The URL gets its slug (org_slug) or its pk; its row is compared before and after.
 SAMPLES: dict[str, Callable] = {
@@ -140,6 +152,9 @@ SAMPLES: dict[str, Callable] = {
     "card_id": lambda org: _demo_card(org),
     "emotion_id": lambda org: _demo_emotion(org),
     "action_id": lambda org: _demo_action(org),
+    # The history: an entry of the demo map (its first: the map's creation).
+    "activity_id": lambda org: _demo_map(org).activities.order_by("id").first(),
+    "checkpoint_id": lambda org: _demo_checkpoint(org),
 }
 
 # Where one URL needs a particular kind of object for the view to get past its

@@ -67,6 +67,7 @@ from maps.models import (
     Stage,
     record,
 )
+from maps.undo import snapshot_of
 from research.evidence import EVIDENCE_CHANGED, evidence_view
 
 TEMPLATE = "maps/canvas/card.html"
@@ -169,6 +170,15 @@ def _record_move(journey_map, actor, card, source, target) -> None:
         "move",
         card,
         changes=[change("cell", _where(*source), _where(*target))],
+        # Where it came from, so Undo can put it back (maps.undo).
+        snapshot={
+            "from": {
+                "stage": str(source[0].pk),
+                "lane": str(source[1].pk),
+                "position": card.position,
+            },
+            "to": {"stage": str(target[0].pk), "lane": str(target[1].pk)},
+        },
         fragments=[
             f"card:{card.pk}",
             f"cell:{source[1].pk}:{source[0].pk}",
@@ -497,12 +507,15 @@ def _card_delete(request, access, card) -> Delete:
         response = _cell(request, access, journey_map, card.stage, card.lane)
         return trigger_client_event(response, EVIDENCE_CHANGED)
 
+    kept = {}  # what Restore brings back, read before the card goes
+
     return Delete(
         obj=card,
         queryset=Card.objects.filter(map=journey_map),
         show_confirm=show_confirm,
         show_deleted=show_deleted,
-        on_delete=lambda: record(journey_map, access, "delete", card),
+        before=lambda: kept.update(snapshot_of(card)),
+        on_delete=lambda: record(journey_map, access, "delete", card, snapshot=kept),
     )
 
 

@@ -36,6 +36,7 @@ from journeymap.editing import (
     confirmed_delete,
     reorder,
     versioned_edit,
+    versioned_update,
 )
 from maps.access import (
     get_lane,
@@ -54,6 +55,7 @@ from maps.models import (
     Stage,
     record,
 )
+from maps.undo import snapshot_of
 from research.evidence import EVIDENCE_CHANGED
 
 # ---- Forms -------------------------------------------------------------------
@@ -224,6 +226,11 @@ def _put_in_order(journey_map, access, kind: str, rows: list, ids: list) -> bool
             kind=kind,
             changes=[order],
             fragments=["grid"],
+            # The ids in both orders, so Undo can put the old one back.
+            snapshot={
+                "before": [str(row.pk) for row in rows],
+                "after": [str(pk) for pk in ids],
+            },
         )
     return True
 
@@ -361,14 +368,15 @@ def _header_delete(request, access, journey_map, kind: str, row) -> HttpResponse
             return redirect(journey_map)
         return _grid(request, access, journey_map, evidence=True)
 
+    kept = {}  # what Restore brings back (maps.undo), read before it goes
     delete = Delete(
         obj=row,
         queryset=type(row).objects.filter(map=journey_map),
         show_confirm=show_confirm,
         show_deleted=show_deleted,
         show_gone=lambda: _gone(request, access, journey_map, header.gone),
-        before=lambda: _lock(journey_map),
-        on_delete=lambda: record(journey_map, access, "delete", row),
+        before=lambda: (_lock(journey_map), kept.update(snapshot_of(row))),
+        on_delete=lambda: record(journey_map, access, "delete", row, snapshot=kept),
     )
     return confirmed_delete(request, delete)
 
@@ -498,6 +506,154 @@ def stage_delete(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpR
     journey_map = get_map(access, map_id, Can.EDIT)
     stage = get_stage(journey_map, stage_id)
     return _header_delete(request, access, journey_map, "stage", stage)
+
+
+# ---- Splitting a stage ------------------------------------------------------
+
+
+class StageSplitForm(VersionForm):
+    title = forms.CharField(
+        label=gettext_lazy("Name of the new stage"),
+        max_length=Stage._meta.get_field("title").max_length,
+        error_messages={"required": gettext_lazy("Give the new stage a title.")},
+    )
+    cards = forms.MultipleChoiceField(
+        label=gettext_lazy("Cards that move to the new stage"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "A card you chose is no longer in this stage; check the cards again."
+            )
+        },
+    )
+
+    def __init__(self, *args, cards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cards"].choices = [(str(c.pk), c.text) for c in cards]
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the new stage a title."))
+        return title
+
+
+SPLIT_CHANGED = gettext_lazy(
+    "Someone changed this stage meanwhile. Check its cards and split again."
+)
+
+
+def _split_page(request, access, journey_map, stage, form, status=200):
+    cards = list(
+        Card.objects.filter(stage=stage).select_related("lane").order_by("position")
+    )
+    lanes = []
+    for lane in journey_map.lanes.all():
+        in_lane = [c for c in cards if c.lane_id == lane.pk]
+        if in_lane:
+            lanes.append({"lane": lane, "cards": in_lane})
+    chosen = set(form["cards"].value() or [])
+    ctx = _ctx(
+        access,
+        journey_map,
+        stage=stage,
+        form=form,
+        lanes=lanes,
+        chosen=chosen,
+        n_emotions=Emotion.objects.filter(stage=stage).count(),
+    )
+    return render(request, "maps/structure/stage_split.html", ctx, status=status)
+
+
+def stage_split_do(journey_map, access, stage, title: str, card_ids) -> Stage | None:
+    """
+    Split `stage` in two, in one transaction: a new stage `title` right after it
+    takes the cards `card_ids` (in their lanes, in their order), with the
+    follow-up actions about those cards. The emotion scores stay with the left
+    stage: how the customer feels in the new part is not known yet, and a copy
+    would be an assumption nobody made. None if the stage changed meanwhile.
+    """
+    with transaction.atomic():
+        _lock(journey_map)
+        if not versioned_update(
+            Stage.objects.filter(map=journey_map), stage.pk, stage.version
+        ):
+            return None
+        ids = list(journey_map.stages.values_list("pk", flat=True))
+        right = Stage.objects.create(
+            map=journey_map, title=title, position=ids.index(stage.pk) + 1
+        )
+        ids.insert(ids.index(stage.pk) + 1, right.pk)
+        reorder(journey_map.stages.all(), ids)
+        moved = Card.objects.filter(map=journey_map, stage=stage, pk__in=card_ids)
+        n_moved = moved.update(stage=right)
+        # Positions keep their order within each lane; the left cells keep gaps,
+        # which order the same.
+        journey_map.actions.filter(card__in=card_ids, stage=stage).update(stage=right)
+        record(
+            journey_map,
+            access,
+            "split",
+            stage,
+            changes=[
+                change("left", None, stage.title),
+                change("right", None, title),
+                change("moved", None, n_moved),
+            ],
+            fragments=["grid", "evidence", "emotions"],
+            snapshot={"new_stage": str(right.pk), "cards": [str(i) for i in card_ids]},
+        )
+    return right
+
+
+@require_http_methods(["GET", "POST"])
+def stage_split(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpResponse:
+    """Split a stage in two: name the new one, choose the cards that go to it."""
+    access = get_access(request, org_slug)
+    journey_map = get_map(access, map_id, Can.EDIT)
+    stage = get_stage(journey_map, stage_id)
+    if stage is None:
+        return _gone(request, access, journey_map, STAGE_GONE)
+    cards = list(Card.objects.filter(stage=stage))
+    if request.method != "POST":
+        initial = {"title": _("%(title)s (2)") % {"title": stage.title}}
+        form = StageSplitForm(
+            initial={**initial, "version": stage.version}, cards=cards
+        )
+        return _split_page(request, access, journey_map, stage, form)
+    form = StageSplitForm(request.POST, cards=cards)
+    if not form.is_valid():
+        if request.htmx:
+            notice = " ".join(e for errors in form.errors.values() for e in errors)
+            return _grid(request, access, journey_map, status=422, notice=notice)
+        return _split_page(request, access, journey_map, stage, form, status=422)
+    data = form.cleaned_data
+    if data["version"] != stage.version:
+        right = None
+    else:
+        right = stage_split_do(journey_map, access, stage, data["title"], data["cards"])
+    if right is None:
+        if request.htmx:
+            return _grid(request, access, journey_map, status=409, notice=SPLIT_CHANGED)
+        current = get_stage(journey_map, stage.pk)
+        if current is None:
+            return _gone(request, access, journey_map, STAGE_GONE)
+        form = StageSplitForm(
+            {**request.POST.dict(), "version": current.version},
+            cards=list(Card.objects.filter(stage=current)),
+        )
+        form.is_valid()
+        form.add_error(None, SPLIT_CHANGED)
+        return _split_page(request, access, journey_map, current, form, status=409)
+    if not request.htmx:
+        messages.success(
+            request,
+            _("Stage %(left)s split: %(right)s comes after it.")
+            % {"left": stage.title, "right": right.title},
+        )
+        return redirect(journey_map)
+    return _grid(request, access, journey_map, evidence=True)
 
 
 # ---- Lanes -------------------------------------------------------------------
@@ -656,6 +812,7 @@ urlpatterns = [
     path(S + "edit/", stage_edit, name="stage_edit"),
     path(S + "move/", stage_move, name="stage_move"),
     path(S + "delete/", stage_delete, name="stage_delete"),
+    path(S + "split/", stage_split, name="stage_split"),
     path("<uuid:map_id>/lanes/add/", lane_add, name="lane_add"),
     path("<uuid:map_id>/lanes/reorder/", lane_reorder, name="lane_reorder"),
     path(L, lane_detail, name="lane_detail"),

@@ -1,6 +1,7 @@
 // The history panel over the canvas: the History button (data-history-open)
 // loads it with htmx and toggles it; Close and Escape shut it; focus moves into
-// the panel when it opens and back to the button when it closes.
+// the panel when it opens and back to the button when it closes. Its Undo,
+// Restore and checkpoint forms answer with the panel itself (maps.history).
 "use strict";
 (() => {
   let opener = null;
@@ -54,10 +55,15 @@
 
   // Live: someone changed the map while the panel is open; its rows come in
   // (with the panel's filter as it stands).
-  document.addEventListener("journeymap:live-change", () => {
+  // A change the panel already shows (its own Undo, Restore or checkpoint,
+  // answered with the panel at that revision) needs no refetch, which would
+  // also wipe the line that says what was done.
+  document.addEventListener("journeymap:live-change", (event) => {
     const open = panel();
     const swaps = window.Journeymap && window.Journeymap.swaps;
     if (!open || !swaps) return;
+    const rev = event.detail && event.detail.rev;
+    if (typeof rev === "number" && Number(open.dataset.revision) >= rev) return;
     const form = open.querySelector("form.history-filter");
     if (!form) return;
     const query = new URLSearchParams(new FormData(form)).toString();

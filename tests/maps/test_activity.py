@@ -47,7 +47,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 NL = {"HTTP_ACCEPT_LANGUAGE": "nl"}
 MIGRATION = importlib.import_module("maps.migrations.0003_activity_as_data")
 BEFORE, AFTER = ("maps", "0002_emotions_actions"), ("maps", "0003_activity_as_data")
-LATEST = ("maps", "0004_activity_fragments")  # what the Activity model reads now
+LATEST = ("maps", "0005_history_undo_checkpoints")  # what the Activity model reads now
 
 
 @pytest.fixture(autouse=True)
