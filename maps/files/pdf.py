@@ -31,6 +31,7 @@ from django.core.cache import caches
 from django.db.models import Count, Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
@@ -309,6 +310,14 @@ def document_context(journey_map, options: Options, org) -> dict:
         "today": today,
         "page_label": css_content(
             _("Page {page} of {pages}"), page="counter(page)", pages="counter(pages)"
+        ),
+        # The running header as literal strings in the margin boxes: an element
+        # copied there with string-set stayed in the text layer too, so search
+        # and copy found the header twice on every page.
+        "header_left": _css_string(f"{org.name}  ·  {journey_map.title}"),
+        "header_right": _css_string(
+            _("Revision %(revision)s · %(day)s")
+            % {"revision": journey_map.revision, "day": date_filter(today, "j F Y")}
         ),
     }
 

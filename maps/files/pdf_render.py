@@ -105,8 +105,8 @@ def fonts():
 WARM_UP = """<html><head><link rel="stylesheet" href="css/pdf.css">
 <link rel="stylesheet" href="css/palette.css"><style>
 @page { size: 420mm 297mm; @bottom-right { content: "Page " counter(page) " of "
-counter(pages); } }</style></head><body><p class="running"><span class="run-org">
-Org</span></p><header class="doc-head"><div class="doc-title"><h1>Warm</h1></div>
+counter(pages); } @top-left { content: "Org  \\b7  Map"; } }</style></head><body>
+<header class="doc-head"><div class="doc-title"><h1>Warm</h1></div>
 </header><table class="grid"><thead><tr><th class="stage"><span class="stage-n">1
 </span>Stage</th></tr></thead><tbody><tr class="row"><th class="lane"><span
 class="lane-kind">Kind</span></th><td><div class="card is-validated"><span

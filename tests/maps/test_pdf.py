@@ -517,3 +517,28 @@ def test_a_long_word_wraps_inside_its_card(alice_client, podiatrist):
     runs = [len(run) for run in re.findall(r"X+", raw)]
     assert sum(runs) == 300  # all of it printed…
     assert len(runs) > 3  # …over several lines of the card
+
+
+def test_the_running_header_is_in_the_text_once_per_page(alice_client, b2b):
+    # A copy of the header kept for the margin boxes once stayed in the text
+    # layer, so search and copy found the header twice on every page.
+    pages = _page_texts(_pdf(alice_client, b2b))
+    assert len(pages) > 1
+    header = f"Demo · {b2b.title}"
+    revision = f"Revision {b2b.revision} · "
+    for text in pages:
+        text = _squash(text)
+        assert text.count(header) == 1
+        assert text.count(revision) == 1
+    assert _squash(pages[0]).count(b2b.title) == 2  # the header and the heading
+    assert all(_squash(text).count(b2b.title) == 1 for text in pages[1:])
+
+
+def test_quotes_and_markup_in_the_title_print_as_text_in_the_header(
+    alice_client, podiatrist
+):
+    title = 'Zorg "nu" \\ }</style><p>x</p> ;'
+    JourneyMap.objects.filter(pk=podiatrist.pk).update(title=title)
+    podiatrist.refresh_from_db()
+    pages = _page_texts(_pdf(alice_client, podiatrist))
+    assert all(f"Demo · {title}" in _squash(text) for text in pages)
