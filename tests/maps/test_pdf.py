@@ -542,3 +542,62 @@ def test_quotes_and_markup_in_the_title_print_as_text_in_the_header(
     podiatrist.refresh_from_db()
     pages = _page_texts(_pdf(alice_client, podiatrist))
     assert all(f"Demo · {title}" in _squash(text) for text in pages)
+
+
+# ---- Page one is used to its foot --------------------------------------------
+
+
+def _heights(pdf: bytes, needle: str, number: int = 0) -> list[float]:
+    """Where a text run containing `needle` stands on a page: its baseline as a
+    share of the page height, 0 at the foot, 1 at the top."""
+    page = PdfReader(io.BytesIO(pdf)).pages[number]
+    height = float(page.mediabox.height)
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if needle in text:
+            found.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) / height)
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("paper", ["a3", "a2"])
+def test_a_short_grid_grows_to_the_foot_of_page_one(alice_client, podiatrist, paper):
+    # The demo map's grid is half as tall as A2, two thirds of A3: its card
+    # lanes grow instead (type and columns stay as they are), so the last lane
+    # starts in the bottom third, not the middle of the page.
+    options = _options(podiatrist, paper=paper, actions=None)
+    pdf = _pdf(alice_client, podiatrist, **options)
+    last_lane = podiatrist.lanes.filter(hidden=False).order_by("position").last()
+    assert last_lane.kind == LaneKind.ACTIONS
+    (label,) = _heights(pdf, last_lane.title)
+    assert label < 0.3
+    first_stage = podiatrist.stages.order_by("position").first()
+    (stage_head,) = _heights(pdf, first_stage.title)
+    assert stage_head > 0.75  # the grid still starts under the title block
+
+
+def test_a_grid_grows_only_its_marked_rows_and_only_within_its_page():
+    assets = pdf_module.assets()
+    rows = '<tr class="grows"><td>grows</td></tr><tr><td>stays</td></tr>'
+    html = (
+        "<html><head><style>@page { size: 100mm 100mm; margin: 10mm }"
+        "td { height: 10mm; vertical-align: top }</style></head><body>"
+        f'<table class="fill" id="short"><tbody>{rows}</tbody></table></body></html>'
+    )
+    from weasyprint import HTML
+
+    document = HTML(string=html).render()
+    css = pdf_render.fill_css(document)
+    assert css.startswith("#short > tbody:nth-of-type(1) > tr:nth-child(1) {")
+    assert "nth-child(2)" not in css
+    pdf = pdf_render.render(html, assets).pdf
+    (grows,) = _heights(pdf, "grows")
+    (stays,) = _heights(pdf, "stays")
+    # 80 mm of page for two rows of 10 mm: the first takes the 60 mm left over.
+    assert grows > 0.75
+    assert stays < 0.2
+    # A table taller than its page is left as it is.
+    long = html.replace(rows, rows * 10)
+    assert pdf_render.fill_css(HTML(string=long).render()) == ""
