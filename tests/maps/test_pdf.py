@@ -601,3 +601,99 @@ def test_a_grid_grows_only_its_marked_rows_and_only_within_its_page():
     # A table taller than its page is left as it is.
     long = html.replace(rows, rows * 10)
     assert pdf_render.fill_css(HTML(string=long).render()) == ""
+
+
+# ---- The download form says how the stages are grouped -----------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "n_stages", "sizes"),
+    [
+        ({}, 9, [5, 4]),  # A3: at most 6 a page, balanced
+        ({}, 7, [4, 3]),
+        ({}, 6, [6]),
+        ({"paper": "a4"}, 9, [3, 3, 3]),
+        ({"paper": "a2"}, 9, [9]),
+        ({"paper": "a2"}, 10, [5, 5]),
+        ({"stages_per_page": 2}, 5, [2, 2, 1]),
+        ({"layout": "wide"}, 12, [12]),
+        ({}, 0, []),
+    ],
+)
+def test_group_sizes(options, n_stages, sizes):
+    assert pdf_module.group_sizes(pdf_module.Options(**options), n_stages) == sizes
+
+
+@pytest.mark.parametrize(
+    ("options", "n_stages", "sentence"),
+    [
+        ({}, 9, "9 stages print as 5 + 4, each group starting on a new page."),
+        ({"paper": "a4"}, 9, "9 stages print as 3 + 3 + 3, each group starting"),
+        ({"paper": "a2"}, 9, "9 stages print side by side."),
+        ({"stages_per_page": 1}, 2, "2 stages print as 1 + 1, each group"),
+        ({}, 1, "1 stage prints across the page."),
+        ({"layout": "wide", "paper": "a4"}, 7, "7 stages print side by side on one"),
+        ({"layout": "wide", "paper": "a4"}, 7, "page 444 mm wide."),
+        ({"layout": "wide"}, 1, "1 stage prints on one page 420 mm wide."),
+    ],
+)
+def test_the_grouping_sentence(options, n_stages, sentence):
+    said = pdf_module.grouping_sentence(pdf_module.Options(**options), n_stages)
+    assert sentence in said
+    assert pdf_module.grouping_sentence(pdf_module.Options(**options), 0) == ""
+
+
+def test_the_sentence_counts_the_groups_the_pdf_prints(org, b2b):
+    options = pdf_module.Options(paper="a4")
+    ctx = pdf_module.document_context(b2b, options, org)
+    printed = [len(group.stages) for group in ctx["groups"]]
+    assert printed == pdf_module.group_sizes(options, b2b.stages.count()) == [4, 3]
+
+
+def test_the_download_page_says_how_the_stages_print(alice_client, b2b):
+    url = reverse("map_download", args=[b2b.organisation.slug, b2b.pk])
+    page = alice_client.get(url).content.decode()
+    assert "7 stages print as 4 + 3, each group starting on a new page." in page
+    # As the options change, htmx asks for the sentence alone.
+    options = _options(b2b, paper="a2")
+    fragment = alice_client.get(url, options, headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert text.startswith('<p class="muted" id="stage-groups"')
+    assert "7 stages print side by side." in text
+    assert "<form" not in text
+    bad = alice_client.get(url, _options(b2b, stages_per_page="0"))
+    assert 'id="stage-groups"' in bad.content.decode()
+    assert "stages print" not in bad.content.decode()
+
+
+def test_the_download_page_says_it_in_dutch(alice_client, b2b):
+    # Dutch for the sentence itself waits for the translations (/tmp/nl/pdf.json);
+    # the page around it, and the numbers, are Dutch already.
+    alice_client.cookies["django_language"] = "nl"
+    url = reverse("map_download", args=[b2b.organisation.slug, b2b.pk])
+    page = alice_client.get(url).content.decode()
+    assert "Fasen per pagina" in page
+    assert "4 + 3" in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_sentence_follows_the_options_in_the_browser(new_context, alice, org):
+    seed_research(org)
+    seed_maps(org, alice)
+    office = JourneyMap.objects.get(title__startswith="Inkoop kantoormeubilair")
+    from playwright.sync_api import expect
+
+    page = new_context(alice).new_page()
+    page.goto(office.get_absolute_url() + "download/")
+    sentence = page.locator("#stage-groups")
+    expect(sentence).to_have_text(
+        "7 stages print as 4 + 3, each group starting on a new page."
+    )
+    page.get_by_label("A2").check()
+    expect(sentence).to_have_text("7 stages print side by side.")
+    page.get_by_label("Stages per page").fill("2")
+    expect(sentence).to_contain_text("7 stages print as 2 + 2 + 2 + 1")
+    page.get_by_label("One page, as wide as needed").check()
+    expect(sentence).to_contain_text("on one page 594 mm wide.")
+    page.screenshot(path="/tmp/pdf-out/download-form.png", full_page=True)
