@@ -12,10 +12,12 @@ side and are joined with their page numbers.
 
 Tables cannot split sideways, so a map wider than the paper is cut into groups
 of stages, one group per page with the lane labels repeated, or printed on one
-page as wide as it needs ("wide"). The bytes are cached per map revision,
-options, language and day, plus a fingerprint of what the map shows from
-outside itself (persona texts, findings, owners' names), so a second download
-of an unchanged map is immediate.
+page as wide as it needs ("wide"); the download form says which
+(`grouping_sentence`). A grid shorter than its page grows its card lanes to
+the foot of the page (pdf_render.fill_css). The bytes are cached per map
+revision, options, language and day, plus a fingerprint of what the map shows
+from outside itself (persona texts, findings, owners' names), so a second
+download of an unchanged map is immediate.
 """
 
 import hashlib
