@@ -37,11 +37,12 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -112,6 +113,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     # What the import added besides the map (new personas, findings, a DMU).
     notes: list[str] = field(default_factory=list)
+    source_title: str = ""  # the title in the file
 
 
 # ---- Export ------------------------------------------------------------------
@@ -427,12 +429,16 @@ def import_map(
     organisation: Organisation,
     user,
     *,
+    title: str = "",
+    mark_imported: bool = False,
     verb: str = "import",
     label: str | None = None,
 ) -> ImportResult:
     """
     A new map in `organisation` from a document. Raises ImportRejected, with
     every problem found, and writes nothing, when any part is invalid.
+    The map is titled `title` when given, else as in the file, marked
+    "(imported)" with `mark_imported` (see imported_title).
     `verb` and `label` are the new map's one history entry (see record()): a
     duplicate says "duplicate", labelled with the source's title.
     """
@@ -440,9 +446,40 @@ def import_map(
     reader.read(data)
     if reader.errors:
         raise ImportRejected(reader.errors)
+    source_title = reader.map.title
+    if title:
+        reader.map.title = title
+    elif mark_imported:
+        reader.map.title = imported_title(source_title)
     with transaction.atomic():
         journey_map = reader.write(user, verb, label)
-    return ImportResult(journey_map, reader.warnings, reader.notes)
+    return ImportResult(journey_map, reader.warnings, reader.notes, source_title)
+
+
+def _imported_marks() -> list[tuple[str, str]]:
+    """(before, after) the title in "%(title)s (imported)", in each language."""
+    marks = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            before, _title, after = _("%(title)s (imported)").partition("%(title)s")
+        if before or after:
+            marks.append((before, after))
+    return marks
+
+
+def imported_title(title: str) -> str:
+    """
+    "Trip" → "Trip (imported)", in the language in use, within the title's
+    length. A title marked already, in any language Journeymap speaks, stays as
+    it is: a map imported again is not "Trip (imported) (imported)".
+    """
+    for before, after in _imported_marks():
+        marked = title.startswith(before) and title.endswith(after)
+        if marked and len(title) > len(before) + len(after):
+            return title
+    before, _title, after = _("%(title)s (imported)").partition("%(title)s")
+    room = JourneyMap._meta.get_field("title").max_length - len(before + after)
+    return before + title[:room].rstrip() + after
 
 
 # ---- Duplicate -------------------------------------------------------------

@@ -26,6 +26,7 @@ from maps.files.json_format import (
     read_upload,
 )
 from maps.files.names import as_attachment, download_name
+from maps.models import JourneyMap
 
 # The import page lists this many problems, then says how many more there are.
 ERRORS_SHOWN = 20
@@ -36,6 +37,14 @@ class MapImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Map file (.json)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        required=False,
+        max_length=JourneyMap._meta.get_field("title").max_length,
+        help_text=gettext_lazy(
+            "Leave empty for the title in the file, marked “(imported)”."
+        ),
     )
 
 
@@ -62,7 +71,11 @@ def map_import(request: HttpRequest, org_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = import_map(
-                read_upload(form.cleaned_data["file"]), org, request.user
+                read_upload(form.cleaned_data["file"]),
+                org,
+                request.user,
+                title=form.cleaned_data["title"],
+                mark_imported=True,
             )
         except ImportRejected as rejected:
             errors = rejected.errors
@@ -74,7 +87,7 @@ def map_import(request: HttpRequest, org_slug: str) -> HttpResponse:
                 " ".join(
                     [
                         _("Imported %(title)s as a new map.")
-                        % {"title": journey_map.title},
+                        % {"title": result.source_title},
                         *result.notes,
                     ]
                 ),

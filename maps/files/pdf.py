@@ -12,10 +12,12 @@ side and are joined with their page numbers.
 
 Tables cannot split sideways, so a map wider than the paper is cut into groups
 of stages, one group per page with the lane labels repeated, or printed on one
-page as wide as it needs ("wide"). The bytes are cached per map revision,
-options, language and day, plus a fingerprint of what the map shows from
-outside itself (persona texts, findings, owners' names), so a second download
-of an unchanged map is immediate.
+page as wide as it needs ("wide"); the download form says which
+(`grouping_sentence`). A grid shorter than its page grows its card lanes to
+the foot of the page (pdf_render.fill_css). The bytes are cached per map
+revision, options, language and day, plus a fingerprint of what the map shows
+from outside itself (persona texts, findings, owners' names), so a second
+download of an unchanged map is immediate.
 """
 
 import hashlib
@@ -31,10 +33,11 @@ from django.core.cache import caches
 from django.db.models import Count, Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -206,6 +209,49 @@ def layout(options: Options, n_stages: int) -> tuple[Page, list[slice]]:
     return Page(width, height, content / size, size, width), slices
 
 
+def group_sizes(options: Options, n_stages: int) -> list[int]:
+    """How many stages each page (group) holds: [5, 4] for 9 stages at 6."""
+    _page, slices = layout(options, n_stages)
+    return [len(range(n_stages)[part]) for part in slices if range(n_stages)[part]]
+
+
+def grouping_sentence(options: Options, n_stages: int) -> str:
+    """What the options do to this map's stages, said in the download form."""
+    sizes = group_sizes(options, n_stages)
+    if not sizes:
+        return ""
+    values = {"count": n_stages}
+    if options.layout == "wide":
+        page, _slices = layout(options, n_stages)
+        values["width"] = round(page.width)
+        return (
+            ngettext(
+                "%(count)s stage prints on one page %(width)s mm wide.",
+                "%(count)s stages print side by side on one page %(width)s mm wide.",
+                n_stages,
+            )
+            % values
+        )
+    if len(sizes) == 1:
+        return (
+            ngettext(
+                "%(count)s stage prints across the page.",
+                "%(count)s stages print side by side.",
+                n_stages,
+            )
+            % values
+        )
+    values["groups"] = " + ".join(str(size) for size in sizes)
+    return (
+        ngettext(
+            "%(count)s stage prints as %(groups)s, each group starting on a new page.",
+            "%(count)s stages print as %(groups)s, each group starting on a new page.",
+            n_stages,
+        )
+        % values
+    )
+
+
 # ---- What the document shows ------------------------------------------------
 
 
@@ -309,6 +355,14 @@ def document_context(journey_map, options: Options, org) -> dict:
         "today": today,
         "page_label": css_content(
             _("Page {page} of {pages}"), page="counter(page)", pages="counter(pages)"
+        ),
+        # The running header as literal strings in the margin boxes: an element
+        # copied there with string-set stayed in the text layer too, so search
+        # and copy found the header twice on every page.
+        "header_left": _css_string(f"{org.name}  ·  {journey_map.title}"),
+        "header_right": _css_string(
+            _("Revision %(revision)s · %(day)s")
+            % {"revision": journey_map.revision, "day": date_filter(today, "j F Y")}
         ),
     }
 
@@ -481,21 +535,38 @@ def _lanes(journey_map) -> list:
     return list(Lane.objects.filter(map=journey_map))
 
 
+def _grouping(form: PdfOptionsForm, journey_map) -> str:
+    """The sentence for the options the form holds, when those three are valid."""
+    data = getattr(form, "cleaned_data", {})
+    if not {"paper", "layout", "stages_per_page"} <= data.keys():
+        return ""
+    options = Options(
+        paper=data["paper"],
+        layout=data["layout"],
+        stages_per_page=data["stages_per_page"],
+    )
+    return grouping_sentence(options, journey_map.stages.count())
+
+
 @require_safe
 def map_download(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
     access = get_access(request, org_slug)
     journey_map = get_map(access, map_id)
     form = PdfOptionsForm.for_request(request, _lanes(journey_map))
     form.is_valid()
+    template = "maps/download.html"
+    if request.htmx:  # the sentence under the options, as they change
+        template += "#stage-groups"
     return render(
         request,
-        "maps/download.html",
+        template,
         {
             "org": access.organisation,
             "access": access,
             "can_edit": access.can_edit,
             "map": journey_map,
             "form": form,
+            "grouping": _grouping(form, journey_map),
         },
     )
 
@@ -514,6 +585,7 @@ def map_pdf(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
         "form": form,
     }
     if not form.is_valid():
+        ctx["grouping"] = _grouping(form, journey_map)
         return render(request, "maps/download.html", ctx, status=422)
     try:
         pdf = make_pdf(journey_map, form.options(), org)
@@ -530,9 +602,8 @@ def map_pdf(request: HttpRequest, org_slug: str, map_id) -> HttpResponse:
             )
         if request.headers.get("X-Download") == "fetch":
             return HttpResponse(error, status=503, content_type="text/plain")
-        return render(
-            request, "maps/download.html", {**ctx, "error": error}, status=503
-        )
+        ctx.update(error=error, grouping=_grouping(form, journey_map))
+        return render(request, "maps/download.html", ctx, status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
     return as_attachment(
         response, download_name(journey_map.title, "pdf", timezone.localdate())

@@ -105,8 +105,8 @@ def fonts():
 WARM_UP = """<html><head><link rel="stylesheet" href="css/pdf.css">
 <link rel="stylesheet" href="css/palette.css"><style>
 @page { size: 420mm 297mm; @bottom-right { content: "Page " counter(page) " of "
-counter(pages); } }</style></head><body><p class="running"><span class="run-org">
-Org</span></p><header class="doc-head"><div class="doc-title"><h1>Warm</h1></div>
+counter(pages); } @top-left { content: "Org  \\b7  Map"; } }</style></head><body>
+<header class="doc-head"><div class="doc-title"><h1>Warm</h1></div>
 </header><table class="grid"><thead><tr><th class="stage"><span class="stage-n">1
 </span>Stage</th></tr></thead><tbody><tr class="row"><th class="lane"><span
 class="lane-kind">Kind</span></th><td><div class="card is-validated"><span
@@ -133,13 +133,88 @@ def compact(html: str) -> str:
 
 
 def render(html: str, assets: dict, base_url: str = STATIC_ORIGIN) -> Rendered:
-    """HTML → PDF in this process (the child calls this; tests may too)."""
-    from weasyprint import HTML
+    """
+    HTML → PDF in this process (the child calls this; tests may too). A
+    document with a table that should fill its page (see `fill_css`) is laid
+    out twice: once to measure, once with the rows grown.
+    """
+    from weasyprint import CSS, HTML
 
     url_fetcher = fetcher(assets)
-    document = HTML(string=compact(html), base_url=base_url, url_fetcher=url_fetcher)
-    pdf = document.write_pdf(font_config=fonts())
-    return Rendered(pdf, url_fetcher.refused)
+    source = HTML(string=compact(html), base_url=base_url, url_fetcher=url_fetcher)
+    options = {"font_config": fonts(), "cache": {}}
+    document = source.render(**options)
+    grow = fill_css(document)
+    if grow:
+        grown = source.render(stylesheets=[CSS(string=grow)], **options)
+        # Rounding must never push a row onto a page of its own.
+        if len(grown.pages) == len(document.pages):
+            document = grown
+    refused = list(dict.fromkeys(url_fetcher.refused))  # asked twice when grown
+    return Rendered(document.write_pdf(), refused)
+
+
+# What a filled table leaves free at the foot of its page, in CSS px: rounding
+# in the second layout must not tip the last row over to the next page.
+FILL_SLACK = 4
+
+
+def fill_css(document) -> str:
+    """
+    Rules that let each `table.fill` (with an id) that starts and ends on one
+    page, as the last thing on it, reach the foot of that page: the free
+    height is shared out equally among its body rows marked `.grows`. Type and
+    columns stay as they are; a short grid gets taller rows instead of half a
+    page of white. '' when no table needs it.
+    """
+    from weasyprint.formatting_structure.boxes import TableBox
+
+    places: dict = {}  # table id → [(page box, table box)], one per page it is on
+    for page in document.pages:
+        for box in page._page_box.children[0].descendants():  # [0]: the root
+            if isinstance(box, TableBox) and "fill" in _classes(box):
+                places.setdefault(box.element.get("id"), []).append(
+                    (page._page_box, box)
+                )
+    rules = []
+    for table_id, found in places.items():
+        if table_id is None or len(found) != 1:
+            continue  # a table split over pages fills them already
+        page_box, table = found[0]
+        bottom = table.position_y + table.margin_height()
+        free = page_box.content_box_y() + page_box.height - bottom - FILL_SLACK
+        rows = [
+            (n_body, n_row, row)
+            for n_body, group in enumerate(
+                (group for group in table.children if group.element_tag == "tbody"),
+                start=1,
+            )
+            for n_row, row in enumerate(group.children, start=1)
+            if "grows" in _classes(row)
+        ]
+        if free < 1 or not rows or _below(page_box, table, bottom):
+            continue
+        extra = free / len(rows)
+        rules += [
+            f"#{table_id} > tbody:nth-of-type({n_body}) > tr:nth-child({n_row})"
+            f" {{ height: {row.height + extra:.2f}px; }}"
+            for n_body, n_row, row in rows
+        ]
+    return "\n".join(rules)
+
+
+def _classes(box) -> list:
+    return box.element.get("class", "").split() if box.element is not None else []
+
+
+def _below(page_box, table, bottom: float) -> bool:
+    """Whether anything else on the page is laid out below the table."""
+    inside = {id(box) for box in table.descendants()}
+    return any(
+        box.position_y >= bottom - 0.5 and box.margin_height() > 0
+        for box in page_box.children[0].descendants()
+        if id(box) not in inside and hasattr(box, "margin_height")
+    )
 
 
 def join(parts: list, footer_css: str, assets: dict) -> Rendered:

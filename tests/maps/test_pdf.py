@@ -517,3 +517,183 @@ def test_a_long_word_wraps_inside_its_card(alice_client, podiatrist):
     runs = [len(run) for run in re.findall(r"X+", raw)]
     assert sum(runs) == 300  # all of it printed…
     assert len(runs) > 3  # …over several lines of the card
+
+
+def test_the_running_header_is_in_the_text_once_per_page(alice_client, b2b):
+    # A copy of the header kept for the margin boxes once stayed in the text
+    # layer, so search and copy found the header twice on every page.
+    pages = _page_texts(_pdf(alice_client, b2b))
+    assert len(pages) > 1
+    header = f"Demo · {b2b.title}"
+    revision = f"Revision {b2b.revision} · "
+    for text in pages:
+        text = _squash(text)
+        assert text.count(header) == 1
+        assert text.count(revision) == 1
+    assert _squash(pages[0]).count(b2b.title) == 2  # the header and the heading
+    assert all(_squash(text).count(b2b.title) == 1 for text in pages[1:])
+
+
+def test_quotes_and_markup_in_the_title_print_as_text_in_the_header(
+    alice_client, podiatrist
+):
+    title = 'Zorg "nu" \\ }</style><p>x</p> ;'
+    JourneyMap.objects.filter(pk=podiatrist.pk).update(title=title)
+    podiatrist.refresh_from_db()
+    pages = _page_texts(_pdf(alice_client, podiatrist))
+    assert all(f"Demo · {title}" in _squash(text) for text in pages)
+
+
+# ---- Page one is used to its foot --------------------------------------------
+
+
+def _heights(pdf: bytes, needle: str, number: int = 0) -> list[float]:
+    """Where a text run containing `needle` stands on a page: its baseline as a
+    share of the page height, 0 at the foot, 1 at the top."""
+    page = PdfReader(io.BytesIO(pdf)).pages[number]
+    height = float(page.mediabox.height)
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if needle in text:
+            found.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) / height)
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("paper", ["a3", "a2"])
+def test_a_short_grid_grows_to_the_foot_of_page_one(alice_client, podiatrist, paper):
+    # The demo map's grid is half as tall as A2, two thirds of A3: its card
+    # lanes grow instead (type and columns stay as they are), so the last lane
+    # starts in the bottom third, not the middle of the page.
+    options = _options(podiatrist, paper=paper, actions=None)
+    pdf = _pdf(alice_client, podiatrist, **options)
+    last_lane = podiatrist.lanes.filter(hidden=False).order_by("position").last()
+    assert last_lane.kind == LaneKind.ACTIONS
+    (label,) = _heights(pdf, last_lane.title)
+    assert label < 0.3
+    first_stage = podiatrist.stages.order_by("position").first()
+    (stage_head,) = _heights(pdf, first_stage.title)
+    assert stage_head > 0.75  # the grid still starts under the title block
+
+
+def test_a_grid_grows_only_its_marked_rows_and_only_within_its_page():
+    assets = pdf_module.assets()
+    rows = '<tr class="grows"><td>grows</td></tr><tr><td>stays</td></tr>'
+    html = (
+        "<html><head><style>@page { size: 100mm 100mm; margin: 10mm }"
+        "td { height: 10mm; vertical-align: top }</style></head><body>"
+        f'<table class="fill" id="short"><tbody>{rows}</tbody></table></body></html>'
+    )
+    from weasyprint import HTML
+
+    document = HTML(string=html).render()
+    css = pdf_render.fill_css(document)
+    assert css.startswith("#short > tbody:nth-of-type(1) > tr:nth-child(1) {")
+    assert "nth-child(2)" not in css
+    pdf = pdf_render.render(html, assets).pdf
+    (grows,) = _heights(pdf, "grows")
+    (stays,) = _heights(pdf, "stays")
+    # 80 mm of page for two rows of 10 mm: the first takes the 60 mm left over.
+    assert grows > 0.75
+    assert stays < 0.2
+    # A table taller than its page is left as it is.
+    long = html.replace(rows, rows * 10)
+    assert pdf_render.fill_css(HTML(string=long).render()) == ""
+
+
+# ---- The download form says how the stages are grouped -----------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "n_stages", "sizes"),
+    [
+        ({}, 9, [5, 4]),  # A3: at most 6 a page, balanced
+        ({}, 7, [4, 3]),
+        ({}, 6, [6]),
+        ({"paper": "a4"}, 9, [3, 3, 3]),
+        ({"paper": "a2"}, 9, [9]),
+        ({"paper": "a2"}, 10, [5, 5]),
+        ({"stages_per_page": 2}, 5, [2, 2, 1]),
+        ({"layout": "wide"}, 12, [12]),
+        ({}, 0, []),
+    ],
+)
+def test_group_sizes(options, n_stages, sizes):
+    assert pdf_module.group_sizes(pdf_module.Options(**options), n_stages) == sizes
+
+
+@pytest.mark.parametrize(
+    ("options", "n_stages", "sentence"),
+    [
+        ({}, 9, "9 stages print as 5 + 4, each group starting on a new page."),
+        ({"paper": "a4"}, 9, "9 stages print as 3 + 3 + 3, each group starting"),
+        ({"paper": "a2"}, 9, "9 stages print side by side."),
+        ({"stages_per_page": 1}, 2, "2 stages print as 1 + 1, each group"),
+        ({}, 1, "1 stage prints across the page."),
+        ({"layout": "wide", "paper": "a4"}, 7, "7 stages print side by side on one"),
+        ({"layout": "wide", "paper": "a4"}, 7, "page 444 mm wide."),
+        ({"layout": "wide"}, 1, "1 stage prints on one page 420 mm wide."),
+    ],
+)
+def test_the_grouping_sentence(options, n_stages, sentence):
+    said = pdf_module.grouping_sentence(pdf_module.Options(**options), n_stages)
+    assert sentence in said
+    assert pdf_module.grouping_sentence(pdf_module.Options(**options), 0) == ""
+
+
+def test_the_sentence_counts_the_groups_the_pdf_prints(org, b2b):
+    options = pdf_module.Options(paper="a4")
+    ctx = pdf_module.document_context(b2b, options, org)
+    printed = [len(group.stages) for group in ctx["groups"]]
+    assert printed == pdf_module.group_sizes(options, b2b.stages.count()) == [4, 3]
+
+
+def test_the_download_page_says_how_the_stages_print(alice_client, b2b):
+    url = reverse("map_download", args=[b2b.organisation.slug, b2b.pk])
+    page = alice_client.get(url).content.decode()
+    assert "7 stages print as 4 + 3, each group starting on a new page." in page
+    # As the options change, htmx asks for the sentence alone.
+    options = _options(b2b, paper="a2")
+    fragment = alice_client.get(url, options, headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert text.startswith('<p class="muted" id="stage-groups"')
+    assert "7 stages print side by side." in text
+    assert "<form" not in text
+    bad = alice_client.get(url, _options(b2b, stages_per_page="0"))
+    assert 'id="stage-groups"' in bad.content.decode()
+    assert "stages print" not in bad.content.decode()
+
+
+def test_the_download_page_says_it_in_dutch(alice_client, b2b):
+    # Dutch for the sentence itself waits for the translations (/tmp/nl/pdf.json);
+    # the page around it, and the numbers, are Dutch already.
+    alice_client.cookies["django_language"] = "nl"
+    url = reverse("map_download", args=[b2b.organisation.slug, b2b.pk])
+    page = alice_client.get(url).content.decode()
+    assert "Fasen per pagina" in page
+    assert "4 + 3" in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_sentence_follows_the_options_in_the_browser(new_context, alice, org):
+    seed_research(org)
+    seed_maps(org, alice)
+    office = JourneyMap.objects.get(title__startswith="Inkoop kantoormeubilair")
+    from playwright.sync_api import expect
+
+    page = new_context(alice).new_page()
+    page.goto(office.get_absolute_url() + "download/")
+    sentence = page.locator("#stage-groups")
+    expect(sentence).to_have_text(
+        "7 stages print as 4 + 3, each group starting on a new page."
+    )
+    page.get_by_label("A2").check()
+    expect(sentence).to_have_text("7 stages print side by side.")
+    page.get_by_label("Stages per page").fill("2")
+    expect(sentence).to_contain_text("7 stages print as 2 + 2 + 2 + 1")
+    page.get_by_label("One page, as wide as needed").check()
+    expect(sentence).to_contain_text("on one page 594 mm wide.")
+    page.screenshot(path="/tmp/pdf-out/download-form.png", full_page=True)

@@ -711,6 +711,83 @@ def test_posting_without_a_file_asks_for_one(org, dave_client):
     assert b"This field is required." in response.content
 
 
+def test_an_imported_map_is_titled_as_imported(demo, dave_client):
+    before = JourneyMap.objects.count()
+    document = export_map(_map(PODIATRIST))
+    response = dave_client.post(
+        _import_url(demo), {"file": _upload(dumps(document).encode())}, follow=True
+    )
+    new = JourneyMap.objects.order_by("-created").first()
+    assert JourneyMap.objects.count() == before + 1
+    assert new.title == f"{PODIATRIST} (imported)"
+    assert f"Imported {PODIATRIST} as a new map." in response.content.decode()
+
+    # Exported and imported again, it is not marked twice.
+    again = dave_client.post(
+        _import_url(demo), {"file": _upload(dumps(export_map(new)).encode())}
+    )
+    assert again.status_code == 302
+    newest = JourneyMap.objects.order_by("-created").first()
+    assert newest.pk != new.pk
+    assert newest.title == f"{PODIATRIST} (imported)"
+
+
+def test_a_title_given_in_the_import_form_is_used_as_it_is(demo, dave_client):
+    document = dumps(export_map(_map(OFFICE))).encode()
+    page = dave_client.get(_import_url(demo)).content.decode()
+    assert 'name="title"' in page
+    assert "Leave empty for the title in the file, marked “(imported)”." in page
+    response = dave_client.post(
+        _import_url(demo), {"file": _upload(document), "title": "  Inkoop 2027  "}
+    )
+    assert response.status_code == 302
+    assert JourneyMap.objects.filter(title="Inkoop 2027").count() == 1
+    too_long = dave_client.post(
+        _import_url(demo), {"file": _upload(document), "title": "x" * 151}
+    )
+    assert too_long.status_code == 422
+    assert not JourneyMap.objects.filter(title="x" * 151).exists()
+
+
+def test_a_long_title_keeps_its_mark_within_the_length(org, alice):
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "map": {"title": "T" * 150},
+        "stages": [{"title": "One"}],
+        "lanes": [{"title": "Row"}],
+    }
+    new = import_map(document, org, alice, mark_imported=True).map
+    assert new.title == "T" * 139 + " (imported)"
+    assert len(new.title) == 150
+
+
+def test_the_command_line_and_duplicates_keep_the_title(demo, alice):
+    # Only the import page marks a map: a duplicate is named by its maker, and
+    # import_map without mark_imported moves a map as it is.
+    document = export_map(_map(PODIATRIST))
+    assert import_map(document, demo, alice).map.title == PODIATRIST
+
+
+def test_a_map_marked_in_dutch_is_not_marked_again(demo, alice):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        from django.utils.translation import gettext
+
+        dutch = gettext("%(title)s (imported)") % {"title": "Reis"}
+    if dutch == "Reis (imported)":
+        pytest.skip("needs the Dutch translation of “%(title)s (imported)” merged")
+    assert dutch == "Reis (geïmporteerd)"
+    document = export_map(_map(PODIATRIST))
+    document["map"]["title"] = dutch
+    assert import_map(document, demo, alice, mark_imported=True).map.title == dutch
+    with translation.override("nl"):
+        document["map"]["title"] = "Reis"
+        marked = import_map(document, demo, alice, mark_imported=True).map
+    assert marked.title == "Reis (geïmporteerd)"
+
+
 # ---- Commands --------------------------------------------------------------
 
 
