@@ -8,9 +8,10 @@ from django.urls import include, path
 from journeymap import views
 from maps.actions.views import board_urlpatterns
 from maps.files import csv_views
+from maps.overview import org_home
 
 org_patterns = [
-    path("", views.org_home, name="org_home"),
+    path("", org_home, name="org_home"),
     path("settings/", views.org_settings, name="org_settings"),
     path("members/", views.members, name="members"),
     path("members/invite/", views.member_invite, name="member_invite"),
