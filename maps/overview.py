@@ -111,7 +111,9 @@ def open_questions(organisation) -> tuple[list, int]:
 def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = get_access(request, org_slug)
     org = access.organisation
-    since = membership_visit(access.membership)
+    # A page load is a visit; the live refresh of a section (htmx) is not.
+    membership = access.membership
+    since = membership.previous_visit if request.htmx else membership_visit(membership)
     roles = dict(org.memberships.values_list("role").annotate(n=Count("id")).order_by())
     maps = recent_maps(org)
     n_maps = (

@@ -313,3 +313,19 @@ def test_a_new_visit_costs_one_write(alice_client, org, django_assert_num_querie
     Membership.objects.update(last_visit=timezone.now() - VISIT_GAP)
     with django_assert_num_queries(15):
         alice_client.get(OVERVIEW)
+
+
+def test_a_live_refresh_of_a_section_is_not_a_visit(alice_client, org, alice):
+    alice_client.get(OVERVIEW)
+    _backdate_visits(alice, org, VISIT_GAP)
+    before = Membership.objects.get(user=alice).last_visit
+    response = alice_client.get(OVERVIEW, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert Membership.objects.get(user=alice).last_visit == before
+
+
+def test_the_overview_follows_the_maps_live(alice_client, org, alice):
+    _map(org, alice)
+    body = _body(alice_client)
+    assert 'data-live-url="/o/demo/maps/events/"' in body
+    assert 'data-live-refresh="#overview-maps, #overview-changes"' in body
