@@ -33,26 +33,29 @@ CHANGED_MAPS = 5
 OPEN_QUESTIONS = 5
 
 
-def recent_maps(organisation) -> list:
-    """The maps in use, last changed first, each with `.share` and `.last_by`."""
+def recent_maps(organisation) -> tuple[list, int]:
+    """
+    The maps in use, last changed first, each with `.share` and `.last_by`
+    (who made the last change); and how many maps are in use.
+    """
+    in_use = JourneyMap.objects.filter(organisation=organisation).exclude(
+        status=MapStatus.ARCHIVED
+    )
     last_activity = Activity.objects.filter(map=OuterRef("pk")).order_by("-id")
     maps = list(
-        JourneyMap.objects.filter(organisation=organisation)
-        .exclude(status=MapStatus.ARCHIVED)
-        .annotate(
+        in_use.annotate(
             # The maps list's counts: cards, and cards citing a finding.
             n_cards=Count("cards", distinct=True),
             n_validated=Count(
                 "cards", distinct=True, filter=Q(cards__findings__isnull=False)
             ),
             last_by=Subquery(last_activity.values("actor_name")[:1]),
-        )
-        .order_by("-updated")[:RECENT_MAPS]
+        ).order_by("-updated")[:RECENT_MAPS]
     )
     for journey_map in maps:
         journey_map.organisation = organisation
         journey_map.share = Share(journey_map.n_validated, journey_map.n_cards)
-    return maps
+    return maps, in_use.count()
 
 
 def my_actions(organisation, user, today) -> tuple[list, dict]:
@@ -67,11 +70,11 @@ def my_actions(organisation, user, today) -> tuple[list, dict]:
     return shown, counts
 
 
-def changes_since(organisation, user, since) -> tuple[list, list, int]:
+def changes_since(organisation, user, since) -> dict:
     """
     What others changed on the organisation's maps after `since` (None: lately):
-    the newest changes as sentences, every map they were on with a count (most
-    recently changed first), and how many changes in all. Two queries.
+    the newest changes as sentences, the maps they were on with a count each
+    (most recently changed first), and how many changes in all. Two queries.
     """
     activities = Activity.objects.filter(map__organisation=organisation).exclude(
         user=user
@@ -88,7 +91,15 @@ def changes_since(organisation, user, since) -> tuple[list, list, int]:
         .annotate(n=Count("pk"), latest=Max("pk"))
         .order_by("-latest")
     )
-    return entries, per_map, sum(row["n"] for row in per_map)
+    return {
+        "since": since,
+        # The maps' history pages filter from the same moment.
+        "since_param": since and timezone.localtime(since).strftime(DATETIME_LOCAL),
+        "changes": entries,
+        "changed_maps": per_map[:CHANGED_MAPS],
+        "more_changed_maps": max(0, len(per_map) - CHANGED_MAPS),
+        "n_changes": sum(row["n"] for row in per_map),
+    }
 
 
 def open_questions(organisation) -> tuple[list, int]:
@@ -115,14 +126,8 @@ def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = access.membership
     since = membership.previous_visit if request.htmx else membership_visit(membership)
     roles = dict(org.memberships.values_list("role").annotate(n=Count("id")).order_by())
-    maps = recent_maps(org)
-    n_maps = (
-        JourneyMap.objects.filter(organisation=org)
-        .exclude(status=MapStatus.ARCHIVED)
-        .count()
-    )
+    maps, n_maps = recent_maps(org)
     actions, action_counts = my_actions(org, request.user, timezone.localdate())
-    changes, changed_maps, n_changes = changes_since(org, request.user, since)
     questions, n_questions = open_questions(org)
     ctx = {
         "access": access,
@@ -135,13 +140,8 @@ def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
         "actions": actions,
         "n_actions": action_counts["total"],
         "n_overdue": action_counts["overdue"],
-        "since": since,
-        "since_param": since and timezone.localtime(since).strftime(DATETIME_LOCAL),
-        "changes": changes,
-        "changed_maps": changed_maps[:CHANGED_MAPS],
-        "more_changed_maps": max(0, len(changed_maps) - CHANGED_MAPS),
-        "n_changes": n_changes,
         "questions": questions,
         "n_questions": n_questions,
+        **changes_since(org, request.user, since),
     }
     return render(request, "journeymap/org_home.html", ctx)
