@@ -81,14 +81,15 @@ def changes_since(organisation, user, since) -> dict:
     )
     if since is not None:
         activities = activities.filter(created__gt=since)
-    entries = list(activities.select_related("map").order_by("-id")[:CHANGES])
+    newest = ("-created", "-id")
+    entries = list(activities.select_related("map").order_by(*newest)[:CHANGES])
     for entry in entries:
         entry.map.organisation = organisation
         who = who_markup(entry.actor_name or _("Someone"), gone=False)
         entry.sentence = describe(entry, who)
     per_map = list(
         activities.values("map", "map__title")
-        .annotate(n=Count("pk"), latest=Max("pk"))
+        .annotate(n=Count("pk"), latest=Max("created"))
         .order_by("-latest")
     )
     return {

@@ -329,3 +329,17 @@ def test_the_overview_follows_the_maps_live(alice_client, org, alice):
     body = _body(alice_client)
     assert 'data-live-url="/o/demo/maps/events/"' in body
     assert 'data-live-refresh="#overview-maps, #overview-changes"' in body
+
+
+def test_changes_come_newest_first_by_when_they_happened(
+    alice_client, org, alice, dave
+):
+    journey_map = _map(org, alice)
+    first = record(journey_map, dave, "create", _card(journey_map, "Later"))
+    # Imported or seeded history need not be written in the order it happened.
+    second = record(journey_map, dave, "create", _card(journey_map, "Earlier"))
+    Activity.objects.filter(pk=second.pk).update(
+        created=first.created - timedelta(days=1)
+    )
+    section = _section(_body(alice_client), "changes-title")
+    assert section.index("“Later”") < section.index("“Earlier”")
