@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from journeymap.access import display_name
@@ -187,6 +188,13 @@ def _shown(instance: models.Model, name: str, value) -> str:
         return str(dict(field.flatchoices).get(value, value or ""))
     if isinstance(value, Iterable) and not isinstance(value, str):
         return ", ".join(str(v) for v in value)
+    # Dates as every page shows them: the reader's locale's format.
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
     return "" if value is None else str(value)
 
 

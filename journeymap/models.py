@@ -67,6 +67,15 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     joined = models.DateTimeField(_("joined"), auto_now_add=True)
+    # When the member's latest visit to the overview began, and the one before:
+    # "what changed since your last visit" starts at `previous_visit`. See
+    # membership_visit for when a visit counts as new.
+    last_visit = models.DateTimeField(
+        _("last visit"), null=True, blank=True, editable=False
+    )
+    previous_visit = models.DateTimeField(
+        _("previous visit"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["user__username"]
@@ -92,6 +101,35 @@ class Membership(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == Role.OWNER
+
+
+# Overviews opened less than this after a visit began belong to that visit.
+VISIT_GAP = timedelta(minutes=30)
+
+
+def membership_visit(membership: Membership, now=None):
+    """
+    Note that `membership` opens the overview `now`; return the moment its
+    "changes since your last visit" start from (None on a first visit).
+
+    A visit begins when the overview is opened VISIT_GAP or more after the
+    last one began; then the last visit becomes the previous one. Within a
+    visit nothing is written and the moment stays put, so a refresh, or coming
+    back from a map, does not empty the list the member is reading. The update
+    is conditional, so two tabs opening at once advance the mark only once.
+    """
+    now = now or timezone.now()
+    last = membership.last_visit
+    if last is not None and now - last < VISIT_GAP:
+        return membership.previous_visit
+    advanced = Membership.objects.filter(pk=membership.pk, last_visit=last).update(
+        previous_visit=last, last_visit=now
+    )
+    if advanced:
+        membership.previous_visit, membership.last_visit = last, now
+    else:  # another tab began this visit a moment ago
+        membership.refresh_from_db(fields=["last_visit", "previous_visit"])
+    return membership.previous_visit
 
 
 def is_last_owner(membership: Membership) -> bool:

@@ -1,5 +1,6 @@
 """URL configuration: accounts at the top, everything of a team under /o/<slug>/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -7,9 +8,10 @@ from django.urls import include, path
 from journeymap import views
 from maps.actions.views import board_urlpatterns
 from maps.files import csv_views
+from maps.overview import org_home
 
 org_patterns = [
-    path("", views.org_home, name="org_home"),
+    path("", org_home, name="org_home"),
     path("settings/", views.org_settings, name="org_settings"),
     path("members/", views.members, name="members"),
     path("members/invite/", views.member_invite, name="member_invite"),
@@ -35,14 +37,22 @@ org_patterns = [
     path("actions/", include([*board_urlpatterns, *csv_views.board_urlpatterns])),
 ]
 
+# Django's sign-in, sign-out and reset views name the product after the host
+# (get_current_site: "example.org:8000"); the pages and e-mails say ours.
+PRODUCT = {"site_name": settings.SITE_NAME}
+
 account_patterns = [
     path("signup/", views.signup, name="signup"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, extra_context=PRODUCT
+        ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "logout/", auth_views.LogoutView.as_view(extra_context=PRODUCT), name="logout"
+    ),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),
@@ -55,7 +65,7 @@ account_patterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(extra_email_context=PRODUCT),
         name="password_reset",
     ),
     path(

@@ -6,7 +6,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -120,22 +119,6 @@ def org_create(request: HttpRequest) -> HttpResponse:
         )
         return redirect(org)
     return render(request, "journeymap/org_create.html", {"form": form})
-
-
-@require_safe
-def org_home(request: HttpRequest, org_slug: str) -> HttpResponse:
-    access = get_access(request, org_slug)
-    org = access.organisation
-    counts = dict(
-        org.memberships.values_list("role").annotate(n=Count("id")).order_by()
-    )
-    ctx = {
-        "access": access,
-        "org": org,
-        "member_count": sum(counts.values()),
-        "pending_invitations": org.invitations.pending().count(),
-    }
-    return render(request, "journeymap/org_home.html", ctx)
 
 
 @require_http_methods(["GET", "POST"])

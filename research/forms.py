@@ -8,15 +8,18 @@ from research.models import (
     DMU,
     METHOD_KIND,
     Area,
+    Awareness,
     Criterion,
     DecisionCriterion,
     DMUMember,
     DMURole,
     EmpathyEntry,
     Finding,
+    NeedType,
     Persona,
     ResearchQuestion,
     Study,
+    StudyKind,
     StudyMethod,
 )
 
@@ -81,6 +84,13 @@ class PersonaForm(VersionedModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "quote": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left open until the research says; "---------" would say nothing.
+        unknown = ("", _("— not yet known —"))
+        self.fields["need_type"].choices = [unknown, *NeedType.choices]
+        self.fields["awareness"].choices = [unknown, *Awareness.choices]
 
 
 class CriterionForm(forms.ModelForm):
@@ -279,6 +289,7 @@ class StudyForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["questions"].queryset = organisation.research_questions.all()
         self.fields["kind"].required = False
+        self.fields["kind"].choices = [("", _("Choose a kind")), *StudyKind.choices]
         self.fields["method"].choices = [("", _("Choose a method"))] + list(
             StudyMethod.choices
         )

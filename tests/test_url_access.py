@@ -169,6 +169,16 @@ SAMPLES_FOR_URL: dict[tuple[str, str], Callable] = {
 # (leaving; saying he has a map open).
 VIEWER_MAY_POST = {"org_leave", "map_presence"}
 
+# Reading the overview moves the reader's own visit mark (Membership.last_visit
+# and previous_visit, for "what changed since your last visit"): bookkeeping
+# about the reader, like the session remembering the organisation. Only that.
+_VALUE = r"(?:%s|NULL)(?:::\w+)?"
+_VISIT_MARK = re.compile(
+    r'\s*UPDATE "journeymap_membership" SET '
+    rf'"(?:previous|last)_visit" = {_VALUE}, "(?:previous|last)_visit" = {_VALUE} WHERE'
+)
+MARKS_VISIT = {"org_home"}
+
 # URLs outside /o/<slug>/ and what they are; a new one must be added here on purpose.
 PUBLIC_OR_ACCOUNT = {
     "home",
@@ -352,6 +362,8 @@ class Walk:
 
         def watch(execute, sql, params, many, context):
             match = _WRITE_SQL.match(sql)
+            if name in MARKS_VISIT and _VISIT_MARK.match(sql):
+                match = None
             if match and match.group(1) in self.snapshot.tables:
                 writes.append(f"wrote {sql.split()[0].upper()} {match.group(1)}")
             return execute(sql, params, many, context)

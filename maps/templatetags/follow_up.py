@@ -157,7 +157,7 @@ def action_html(action, kit, can_edit: bool, today) -> str:
         html.append(
             '<span class="action-due"><span class="visually-hidden">'
             f'{kit["due"]} </span><time datetime="{action.due.isoformat()}">'
-            f"{escape(date_filter(action.due, 'j M Y'))}</time></span>"
+            f"{escape(date_filter(action.due, 'DATE_FORMAT'))}</time></span>"
         )
     html.append("\n")
     if late:
