@@ -83,9 +83,10 @@
   function closeMenu(refocus) {
     if (!menu) return;
     const head = menu.head;
-    menu.list.remove();
+    const list = menu.list;
+    menu = null; // first: removing the list blurs its item (focusout, below)
+    list.remove();
     head.classList.remove("has-menu");
-    menu = null;
     if (refocus && head.isConnected) head.focus({ preventScroll: true });
   }
 

@@ -222,3 +222,154 @@ def test_the_header_collapses_to_one_line_and_stays_so(new_context, alice, demo)
         "aria-pressed", "true"
     )
     assert head.bounding_box()["height"] < tall
+
+
+# ---- Keyboard ---------------------------------------------------------------------
+
+
+def _in_grid(page) -> bool:
+    return page.evaluate(
+        "() => !!document.activeElement.closest("
+        "'table.canvas > thead, table.canvas > tbody')"
+    )
+
+
+def test_from_page_load_to_a_card_edit_form_in_at_most_five_tabs(
+    new_context, alice, demo
+):
+    journey_map = demo[1]
+    page = _open(new_context, alice, journey_map, LAPTOP)
+    tabs = 0
+    page.keyboard.press("Tab")
+    tabs += 1
+    skip = page.get_by_role("link", name="Skip to canvas")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()  # visible on focus
+    page.keyboard.press("Enter")
+    first_stage = journey_map.stages.first()
+    expect(page.locator(f"th#stage-{first_stage.pk}")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # over the evidence row, to the first cell
+    page.keyboard.press("ArrowDown")  # its first card
+    card = page.locator("[data-card]").first
+    expect(card).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Card text")).to_be_focused()
+    assert tabs <= 5
+
+
+def test_the_grid_is_one_tab_stop(new_context, alice, demo):
+    page = _open(new_context, alice, demo[1], LAPTOP)
+    page.get_by_role("button", name="Zoom in").focus()
+    page.keyboard.press("Tab")
+    first = page.locator("th.stage-head").first
+    expect(first).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # the second stage's first card
+    card = page.locator("th.stage-head").nth(1)
+    stage_id = card.get_attribute("data-stage-id")
+    focused = page.locator(f"td[data-stage='{stage_id}'] [data-card]").first
+    expect(focused).to_be_focused()
+    # Tab leaves the grid (to the lane tools below it), Shift+Tab comes back
+    # to where the focus was.
+    page.keyboard.press("Tab")
+    assert not _in_grid(page)
+    expect(page.locator(".lane-add summary")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(focused).to_be_focused()
+
+
+def test_arrows_move_across_headers_lanes_and_cells(new_context, alice, demo):
+    journey_map = demo[1]
+    stages = list(journey_map.stages.all())
+    lanes = list(journey_map.lanes.filter(hidden=False))
+    page = _open(new_context, alice, journey_map, LAPTOP)
+    page.get_by_role("link", name="Skip to canvas").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#stage-{stages[0].pk}")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#stage-{stages[1].pk}")).to_be_focused()
+    page.keyboard.press("End")
+    expect(page.locator("th.stage-add")).to_be_focused()
+    page.keyboard.press("Home")
+    expect(page.locator(f"#stage-{stages[0].pk}")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    cell = page.locator(f"#cell-{lanes[0].pk}-{stages[0].pk}")
+    expect(cell).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    lane_head = page.get_by_role("rowheader", name=lanes[0].title)
+    expect(lane_head).to_be_focused()
+    page.keyboard.press("ArrowUp")  # the corner is no stop: it stays
+    expect(lane_head).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(cell).to_be_focused()
+    # A card says its stage and lane to a screen reader.
+    page.keyboard.press("ArrowDown")
+    described = page.evaluate(
+        "() => (document.activeElement.getAttribute('aria-describedby') || '')"
+        ".split(' ').map(id => document.getElementById(id).textContent.trim())"
+    )
+    assert described[:2] == [stages[0].title, lanes[0].title]
+    expect(page.get_by_role("grid", name="Journey map canvas")).to_be_visible()
+
+
+def test_a_headers_tools_open_as_a_menu(new_context, alice, demo):
+    journey_map = demo[1]
+    second = list(journey_map.stages.all())[1]
+    page = _open(new_context, alice, journey_map, LAPTOP)
+    head = page.locator(f"#stage-{second.pk}")
+    # Without a menu the tools are no tab stops of their own.
+    assert head.locator(".tool").first.get_attribute("tabindex") == "-1"
+    head.focus()
+    page.keyboard.press("Enter")
+    menu = page.get_by_role("menu", name=second.title)
+    expect(menu).to_be_visible()
+    items = menu.get_by_role("menuitem")
+    expect(items.first).to_be_focused()
+    expect(items.first).to_have_text(f"Edit stage {second.title}")
+    page.screenshot(path="/tmp/canvas-menu.png")
+    page.keyboard.press("ArrowDown")
+    expect(items.nth(1)).to_have_text(f"Move stage {second.title} left")
+    expect(items.nth(1)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_have_count(0)
+    expect(head).to_be_focused()
+    # Enter on "Edit" opens the form; Escape closes it, back on the header.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    title = page.get_by_label("Title", exact=True)
+    expect(title).to_be_focused()
+    title.press("Escape")
+    expect(page.locator(f"#stage-{second.pk}")).to_be_focused()
+    # "Move right" from the menu: the header moves and keeps the focus.
+    page.keyboard.press("Enter")
+    page.get_by_role("menuitem", name=f"Move stage {second.title} right").click()
+    expect(page.locator("th.stage-head").nth(2)).to_have_attribute(
+        "data-stage-id", str(second.pk)
+    )
+    expect(page.locator(f"#stage-{second.pk}")).to_be_focused()
+
+
+def test_alt_arrow_keeps_the_focus_on_the_moved_header(new_context, alice, demo):
+    journey_map = demo[1]
+    first = journey_map.stages.first()
+    page = _open(new_context, alice, journey_map, LAPTOP)
+    head = page.locator(f"#stage-{first.pk}")
+    head.focus()
+    with page.expect_response("**/move/"):
+        page.keyboard.press("Alt+ArrowRight")
+    expect(page.locator("th.stage-head").nth(1)).to_have_attribute(
+        "data-stage-id", str(first.pk)
+    )
+    expect(page.locator(f"#stage-{first.pk}")).to_be_focused()
+    assert list(journey_map.stages.values_list("pk", flat=True))[1] == first.pk
+    # And lanes: Alt+↓ on a lane label.
+    lane = journey_map.lanes.filter(hidden=False).first()
+    lane_head = page.locator(f"#lane-head-{lane.pk}")
+    lane_head.focus()
+    with page.expect_response("**/move/"):
+        page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator("th.lane-head").nth(1)).to_have_attribute(
+        "data-lane-id", str(lane.pk)
+    )
+    expect(page.locator(f"#lane-head-{lane.pk}")).to_be_focused()
