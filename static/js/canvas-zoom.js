@@ -81,14 +81,16 @@
     return value > 0 ? value : 1;
   }
 
-  function fitFactor(box, mode) {
+  // The factors at which the grid is as wide, and as tall, as its scroller.
+  function fits(box) {
     const scroller = box.querySelector("[data-canvas]");
     const size = natural(box, current(box));
     if (!scroller || !size || !scroller.clientWidth) return null;
     // A pixel or two to spare: rounding must not bring a scroll bar back.
-    let fit = (scroller.clientWidth - 2) / size.width;
-    if (mode === "fit-map") fit = Math.min(fit, (scroller.clientHeight - 2) / size.height);
-    return fit;
+    return {
+      width: (scroller.clientWidth - 2) / size.width,
+      height: (scroller.clientHeight - 2) / size.height,
+    };
   }
 
   function apply() {
@@ -98,10 +100,12 @@
     let factor = parseFloat(level);
     let tooWide = false;
     if (isNaN(factor)) {
-      const fit = fitFactor(box, level);
+      const fit = fits(box);
       if (fit === null) return;
-      tooWide = fit < FLOOR;
-      factor = Math.min(CEILING, Math.max(FLOOR, fit));
+      // Only the width is promised: a tall map at "fit whole map" scrolls down.
+      tooWide = fit.width < FLOOR;
+      factor = level === "fit-map" ? Math.min(fit.width, fit.height) : fit.width;
+      factor = Math.min(CEILING, Math.max(FLOOR, factor));
       factor = Math.floor(factor * 1000) / 1000;
     }
     if (Math.abs(current(box) - factor) > 0.0005) box.style.setProperty("--zoom", String(factor));
