@@ -85,7 +85,8 @@ def test_fit_width_shows_every_stage_of_the_demo_maps(
         # Readable: the fit stops at 60%, and said nothing about being too wide.
         assert _zoom(page) >= 0.6
         expect(page.locator("[data-zoom-note]")).to_be_hidden()
-        page.screenshot(path=f"/tmp/canvas-{viewport['width']}.png")
+        name = "" if journey_map == demo[-1] else f"-{journey_map.stages.count()}"
+        page.screenshot(path=f"/tmp/canvas-{viewport['width']}{name}.png")
         page.close()
 
 
@@ -217,6 +218,7 @@ def test_the_header_collapses_to_one_line_and_stays_so(new_context, alice, demo)
     expect(toggle).to_have_attribute("aria-pressed", "true")
     assert head.bounding_box()["height"] < tall
     assert page.locator("#canvas").bounding_box()["height"] > canvas_before
+    page.screenshot(path="/tmp/canvas-collapsed.png")
     page.reload()
     expect(page.get_by_role("button", name="One-line header")).to_have_attribute(
         "aria-pressed", "true"
