@@ -114,8 +114,8 @@ def test_fit_whole_map_fits_the_height_too(new_context, alice, demo):
     _settled(page)
     table = page.locator("table.canvas").bounding_box()
     scroller = page.locator("#canvas").bounding_box()
-    assert (
-        table["height"] <= scroller["height"] + 1 or _zoom(page) == pytest.approx(0.6)
+    assert table["height"] <= scroller["height"] + 1 or _zoom(page) == pytest.approx(
+        0.6
     )
     assert table["width"] <= scroller["width"] + 1
 
@@ -162,9 +162,7 @@ def test_the_zoom_survives_a_new_canvas(new_context, alice, demo):
     head = page.locator("th.stage-head").first
     width = head.bounding_box()["width"]
     # A live refresh of the whole grid (as live.js does after a resync).
-    page.evaluate(
-        "() => window.Journeymap.swaps.refresh('#canvas', {force: true})"
-    )
+    page.evaluate("() => window.Journeymap.swaps.refresh('#canvas', {force: true})")
     page.wait_for_load_state("networkidle")
     _settled(page)
     assert head.bounding_box()["width"] == pytest.approx(width, rel=0.02)
