@@ -215,7 +215,7 @@ def card_html(card, lane, kit, can_edit) -> str:
         classes += " is-mot"
     html = [
         f'<li id="card-{card.pk}" class="{classes}" data-card data-card-id="{card.pk}" '
-        f'tabindex="0" aria-describedby="card-keys" '
+        f'tabindex="-1" aria-describedby="card-keys" '
         f'data-fragment="card:{card.pk}" data-refresh-url="{url}">'
     ]
     if kind == "touchpoints":

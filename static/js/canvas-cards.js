@@ -29,58 +29,205 @@
 "use strict";
 
 (function () {
-  function cellsOf(row) {
-    return Array.from(row.querySelectorAll(":scope > [data-cell]"));
+  // What the arrow keys move between: stage headers (and "+ Add stage"), lane
+  // labels and cells (card cells, emotion cells, action cells); inside a cell,
+  // its cards. One of them is in the tab order (roving tabindex, as in the
+  // WAI-ARIA grid pattern): Tab from it leaves the grid, Tab into the grid
+  // comes back to it.
+  const ITEMS = "th.stage-head, th.stage-add, th.lane-head, td[data-cell], td.action-cell";
+  const CURRENT = ITEMS.split(", ")
+    .concat(["[data-card-id]"])
+    .map(function (s) { return s + '[tabindex="0"]'; })
+    .join(", ");
+  const TABBABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+  function inGrid(el) {
+    return !!el.closest("table.canvas > thead, table.canvas > tbody");
   }
 
-  function rows(cell) {
-    const table = cell.closest("table");
-    return table
-      ? Array.from(table.querySelectorAll("tr")).filter(function (tr) {
-          return tr.querySelector(":scope > [data-cell]");
-        })
-      : [];
+  function itemOf(el) {
+    const item = el.closest(ITEMS);
+    return item && inGrid(item) ? item : null;
+  }
+
+  function gridRows(table) {
+    return Array.from(table.querySelectorAll(":scope > thead > tr, :scope > tbody > tr"));
+  }
+
+  // A row's cells with the column each starts at (colspans counted).
+  function columns(row) {
+    let at = 0;
+    const out = [];
+    Array.from(row.children).forEach(function (cell) {
+      if ((cell.tagName !== "TH" && cell.tagName !== "TD") || cell.hidden) return;
+      const span = cell.colSpan || 1;
+      out.push({ cell: cell, start: at, end: at + span });
+      at += span;
+    });
+    return out;
+  }
+
+  function cellAt(row, column) {
+    const hit = columns(row).find(function (c) { return c.start <= column && column < c.end; });
+    return hit ? hit.cell : null;
+  }
+
+  function columnOf(item) {
+    const hit = columns(item.parentElement).find(function (c) { return c.cell === item; });
+    return hit ? hit.start : 0;
   }
 
   function cardsOf(cell) {
     return Array.from(cell.querySelectorAll("[data-card-id]"));
   }
 
-  function makeCurrent(cell) {
-    if (!cell) return;
-    const table = cell.closest("table") || document;
-    table.querySelectorAll('[data-cell][tabindex="0"]').forEach(function (other) {
-      if (other !== cell) other.setAttribute("tabindex", "-1");
+  let currentItem = null;
+
+  function makeCurrent(el) {
+    if (!el) return;
+    currentItem = el;
+    const table = el.closest("table") || document;
+    table.querySelectorAll(CURRENT).forEach(function (other) {
+      if (other !== el) other.setAttribute("tabindex", "-1");
     });
-    cell.setAttribute("tabindex", "0");
+    el.setAttribute("tabindex", "0");
   }
 
-  function focusCell(cell) {
-    if (!cell) return false;
-    makeCurrent(cell);
-    cell.focus();
-    cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+  function currentOf(table) {
+    return (
+      table.querySelector(CURRENT) ||
+      table.querySelector("th.stage-head, th.stage-add, td[data-cell], th.lane-head")
+    );
+  }
+
+  // Into view, and out from under the sticky stage headers and lane labels.
+  function reveal(el) {
+    el.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const scroller = el.closest("[data-canvas]");
+    const corner = scroller && scroller.querySelector(".canvas-corner");
+    if (!corner) return;
+    const edge = corner.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    if (!el.closest("thead") && box.top < edge.bottom) scroller.scrollTop -= edge.bottom - box.top;
+    if (!el.matches("th.lane-head") && box.left < edge.right) scroller.scrollLeft -= edge.right - box.left;
+  }
+
+  function focusItem(el) {
+    if (!el) return false;
+    makeCurrent(el);
+    el.focus({ preventScroll: true });
+    reveal(el);
+    return document.activeElement === el;
+  }
+
+  // Kept for the callers below: a cell or a card is an item like the others.
+  const focusCell = focusItem;
+  const focusCard = focusItem;
+
+  // The item next to `item` (a header or cell): same row, or the nearest row
+  // above or below with an item in that column (the evidence row has none).
+  function neighbour(item, dRow, dCol) {
+    const row = item.parentElement;
+    const column = columnOf(item);
+    if (dCol) {
+      const cells = columns(row);
+      const at = cells.findIndex(function (c) { return c.cell === item; });
+      for (let i = at + dCol; i >= 0 && i < cells.length; i += dCol) {
+        if (cells[i].cell.matches(ITEMS)) return cells[i].cell;
+      }
+      return null;
+    }
+    const table = item.closest("table");
+    const all = gridRows(table);
+    for (let r = all.indexOf(row) + dRow; r >= 0 && r < all.length; r += dRow) {
+      const cell = cellAt(all[r], column);
+      if (cell && cell.matches(ITEMS)) return cell;
+    }
+    return null;
+  }
+
+  function rowEnd(item, last) {
+    const cells = columns(item.parentElement).filter(function (c) { return c.cell.matches(ITEMS); });
+    const end = last ? cells[cells.length - 1] : cells[0];
+    return end ? end.cell : null;
+  }
+
+  // Tab leaves the grid: to what comes after it, or (Shift+Tab) before it.
+  function leaveGrid(table, forward) {
+    const head = table.tHead || table;
+    const bodies = table.tBodies;
+    const tail = bodies.length ? bodies[bodies.length - 1] : head;
+    const candidates = Array.from(document.querySelectorAll(TABBABLE)).filter(function (el) {
+      if (el.tabIndex < 0 || el.disabled || inGrid(el) || el.closest("[hidden], template")) return false;
+      return el.getClientRects().length > 0;
+    });
+    const next = forward
+      ? candidates.find(function (el) {
+          const pos = tail.compareDocumentPosition(el);
+          return pos & Node.DOCUMENT_POSITION_FOLLOWING && !(pos & Node.DOCUMENT_POSITION_CONTAINED_BY);
+        })
+      : candidates.reverse().find(function (el) {
+          const pos = head.compareDocumentPosition(el);
+          return pos & Node.DOCUMENT_POSITION_PRECEDING && !(pos & Node.DOCUMENT_POSITION_CONTAINS);
+        });
+    if (!next) return false;
+    next.focus();
     return true;
   }
 
-  function focusCard(card) {
-    if (!card) return false;
-    makeCurrent(card.closest("[data-cell]"));
-    card.focus();
-    card.scrollIntoView({ block: "nearest", inline: "nearest" });
-    return true;
-  }
+  let lastTab = -1;
 
-  function neighbourCell(cell, dRow, dCol) {
-    const all = rows(cell);
-    const row = cell.parentElement;
-    const r = all.indexOf(row);
-    const c = cellsOf(row).indexOf(cell);
-    if (dCol) return cellsOf(row)[c + dCol] || null;
-    const other = all[r + dRow];
-    if (!other) return null;
-    const cells = cellsOf(other);
-    return cells[Math.min(c, cells.length - 1)] || null;
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      if (event.key !== "Tab" || event.ctrlKey || event.altKey || event.metaKey) return;
+      lastTab = window.performance.now();
+      const target = event.target;
+      if (!(target instanceof Element) || !inGrid(target)) return;
+      const item = itemOf(target);
+      const card = target.closest("[data-card-id]");
+      if (target !== item && !(card && target === card)) return; // a control inside: as usual
+      makeCurrent(target);
+      if (leaveGrid(target.closest("table"), !event.shiftKey)) event.preventDefault();
+    },
+    true
+  );
+
+  // Tabbing into the grid (onto a tool of some header or card) lands on the
+  // current item instead; so does the focus given to the canvas itself.
+  document.addEventListener("focusin", function (event) {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    let table = null;
+    if (target.matches("[data-canvas]")) {
+      table = target.querySelector("table.canvas");
+    } else if (inGrid(target) && window.performance.now() - lastTab < 200) {
+      const from = event.relatedTarget;
+      if (from instanceof Element && inGrid(from)) return;
+      table = target.closest("table");
+    }
+    if (!table) return;
+    const current = currentOf(table);
+    if (current && current !== target) focusItem(current);
+  });
+
+  // "Skip to canvas" (map_detail.html) goes to the grid's current item.
+  document.addEventListener("click", function (event) {
+    const link = event.target instanceof Element && event.target.closest("[data-skip-canvas]");
+    if (!link) return;
+    const table = document.querySelector("[data-canvas] table.canvas");
+    const current = table && currentOf(table);
+    if (current && focusItem(current)) event.preventDefault();
+  });
+
+  // What a screen reader says besides a card's text: its stage and lane.
+  function describe(el) {
+    const cell = el.closest("[data-cell]");
+    if (!cell || el.hasAttribute("aria-label")) return;
+    const ids = ["stage-title-" + cell.dataset.stage, "lane-title-" + cell.dataset.lane, "card-keys"].filter(
+      function (id) { return document.getElementById(id); }
+    );
+    el.setAttribute("aria-describedby", ids.join(" "));
   }
 
   function openAdd(cell) {
@@ -91,7 +238,7 @@
       return true;
     }
     // The form comes from the server (cells stay light without it).
-    const open = cell.querySelector("[data-cell-add-open]");
+    const open = cell.querySelector("[data-cell-add-open], .action-add-open");
     if (!open) return false;
     open.click();
     return true;
@@ -118,9 +265,16 @@
 
   document.addEventListener("focusin", function (event) {
     const target = event.target;
-    if (!(target instanceof Element)) return;
-    const cell = target.closest("[data-cell]");
-    if (cell) makeCurrent(cell);
+    if (!(target instanceof Element) || !inGrid(target)) return;
+    const card = target.closest("[data-card-id]");
+    const item = itemOf(target);
+    if (card && target === card) {
+      makeCurrent(card);
+      describe(card);
+    } else if (item) {
+      makeCurrent(target === item ? item : card || item);
+      if (target === item && item.matches("[data-cell]")) describe(item);
+    }
   });
 
   // ---- Tools, put in when first needed ---------------------------------------
@@ -238,9 +392,10 @@
     if (event.ctrlKey || event.metaKey || event.isComposing) return;
     if (target.closest("input, textarea, select, [contenteditable]")) return;
 
+    const item = itemOf(target);
+    if (!item) return;
     const card = target.closest("[data-card-id]");
-    const cell = target.closest("[data-cell]");
-    if (!cell) return;
+    const cell = item.matches("[data-cell], td.action-cell") ? item : null;
 
     // Alt+←/→: the card goes to the neighbouring stage (↑/↓ are cards.js's).
     if (card && event.altKey && (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
@@ -255,10 +410,10 @@
     }
     if (event.altKey || event.shiftKey) return;
 
-    // Plain keys act on the focused cell or card itself, not on its buttons.
+    // Plain keys act on the focused item or card itself, not on its buttons.
     const onCard = card && target === card;
-    const onCell = target === cell;
-    if (!onCard && !onCell) return;
+    const onItem = target === item;
+    if (!onCard && !onItem) return;
 
     if (event.key in ARROWS) {
       const [dRow, dCol] = ARROWS[event.key];
@@ -266,18 +421,22 @@
       if (dRow && onCard) {
         const cards = cardsOf(cell);
         moved = focusCard(cards[cards.indexOf(card) + dRow]);
-      } else if (dRow === 1 && onCell) {
+      } else if (dRow === 1 && onItem && cell) {
         moved = focusCard(cardsOf(cell)[0]);
       }
       if (!moved) {
-        const next = neighbourCell(cell, dRow, dCol);
+        const next = neighbour(item, dRow, dCol);
         if (next) {
           // Going up into a cell lands on its last card, down on the cell itself.
-          const cards = cardsOf(next);
-          moved = dRow === -1 && cards.length ? focusCard(cards[cards.length - 1]) : focusCell(next);
+          const cards = next.matches(ITEMS) && dRow === -1 ? cardsOf(next) : [];
+          moved = cards.length ? focusCard(cards[cards.length - 1]) : focusItem(next);
         }
       }
       if (moved) event.preventDefault();
+      return;
+    }
+    if ((event.key === "Home" || event.key === "End") && onItem) {
+      if (focusItem(rowEnd(item, event.key === "End"))) event.preventDefault();
       return;
     }
     if (event.key === "Enter") {
@@ -287,8 +446,14 @@
           event.preventDefault();
           edit.click();
         }
-      } else if (openAdd(cell)) {
+      } else if (cell && openAdd(cell)) {
         event.preventDefault();
+      } else if (item.matches("th.stage-add")) {
+        const add = item.querySelector("button");
+        if (add) {
+          event.preventDefault();
+          add.click();
+        }
       }
       return;
     }
@@ -306,12 +471,22 @@
     }
   });
 
-  // Keep one cell in the tab order, also after htmx swapped cells. (When a
-  // swap takes the focused card or form away, swaps.js focuses its cell.)
+  // Keep one item of the grid in the tab order, also after htmx swapped parts
+  // of it; the canvas itself is not a stop of its own then (its items are).
+  // (When a swap takes the focused card or form away, swaps.js focuses its cell.)
   function ensureRoving() {
-    if (document.querySelector('[data-cell][tabindex="0"]')) return;
-    const first = document.querySelector("[data-cell]");
-    if (first) first.setAttribute("tabindex", "0");
+    const table = document.querySelector("[data-canvas] table.canvas");
+    if (!table) return;
+    const scroller = table.closest("[data-canvas]");
+    if (scroller.getAttribute("tabindex") === "0") scroller.setAttribute("tabindex", "-1");
+    const kept = currentItem && table.contains(currentItem) ? currentItem : null;
+    // Action cards come as stops of their own; the current item stays one.
+    table.querySelectorAll(CURRENT).forEach(function (el) {
+      if (el !== kept && el !== document.activeElement) el.setAttribute("tabindex", "-1");
+    });
+    if (table.querySelector(CURRENT)) return;
+    const first = table.querySelector("th.stage-head, th.stage-add, td[data-cell], th.lane-head");
+    if (first) makeCurrent(first);
   }
 
   document.addEventListener("DOMContentLoaded", ensureRoving);

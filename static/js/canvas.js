@@ -1,9 +1,10 @@
 // The journey canvas's frame: stages and lanes reorder by dragging their
-// handle or with Alt+arrows on a focused header; the compact zoom level is
-// remembered. Focus comes back to the header's control after the grid is
-// swapped through swaps.js (the same control, or the header's [data-focus]).
+// handle or with Alt+arrows on a focused header; a focused header's tools open
+// as a menu with Enter; the map header collapses to one line, remembered.
+// Focus comes back to the header after the grid is swapped through swaps.js.
 // Card mechanics (inline edit, drag, 409s) are in cards.js, whose Enter/Escape
-// handling the header edit forms reuse ([data-card-input], [data-card-cancel]).
+// handling the header edit forms reuse ([data-card-input], [data-card-cancel]);
+// moving between headers, cells and cards is canvas-cards.js's.
 //
 // Markup contract (templates/maps/canvas/grid.html and maps/structure/*):
 //   [data-stage-sortable data-reorder-url]  the stage header row; its
@@ -12,12 +13,17 @@
 //   [data-lane-sortable data-reorder-url]   the tbody; rows whose
 //       th[data-lane-id] reorder the same way;
 //   [data-move="left|right|up|down"]        buttons inside a header;
-//   [data-canvas-zoom] + [data-canvas-frame] the compact toggle and what it marks.
+//   .head-tools, .stage-insert              a header's tools: shown on hover
+//       for the pointer, out of the tab order with JS, and listed (in that
+//       order) in the header's menu (Enter on the header, Escape closes);
+//   [data-map-head-toggle]                  collapses #map-head to one line.
 "use strict";
 
 (function () {
-  const ZOOM_KEY = "journeymap.canvas.compact";
+  const HEAD_KEY = "journeymap.map.head-collapsed";
   const HEADS = "th[data-stage-id], th[data-lane-id]";
+  // A header's tools, in the order its menu lists them.
+  const TOOLS = ":scope .head-tools > .tool, :scope .head-tools > form > .tool, :scope .stage-insert .insert-button";
 
   function focusAfterSwap(selector) {
     if (window.Journeymap) window.Journeymap.swaps.focusAfterSwap(selector);
@@ -25,39 +31,130 @@
 
   function headKey(head) {
     return head.dataset.stageId
-      ? '[data-stage-id="' + CSS.escape(head.dataset.stageId) + '"]'
-      : '[data-lane-id="' + CSS.escape(head.dataset.laneId) + '"]';
+      ? 'th[data-stage-id="' + CSS.escape(head.dataset.stageId) + '"]'
+      : 'th[data-lane-id="' + CSS.escape(head.dataset.laneId) + '"]';
   }
 
-  // ---- Zoom ---------------------------------------------------------------
-  function storedCompact() {
+  // ---- The map header, on one line or in full ------------------------------
+  function storedCollapsed() {
     try {
-      return window.localStorage.getItem(ZOOM_KEY) === "1";
+      return window.localStorage.getItem(HEAD_KEY) === "1";
     } catch (e) {
       return false;
     }
   }
 
-  function applyZoom(compact) {
-    document.querySelectorAll("[data-canvas-frame]").forEach(function (frame) {
-      frame.classList.toggle("is-compact", compact);
-    });
-    document.querySelectorAll("[data-canvas-zoom]").forEach(function (button) {
+  function applyHead(collapsed) {
+    document.body.classList.toggle("is-head-collapsed", collapsed);
+    document.querySelectorAll("[data-map-head-toggle]").forEach(function (button) {
       button.hidden = false;
-      button.setAttribute("aria-pressed", compact ? "true" : "false");
+      button.setAttribute("aria-pressed", collapsed ? "true" : "false");
     });
   }
 
   document.addEventListener("click", function (event) {
-    const button = event.target.closest && event.target.closest("[data-canvas-zoom]");
+    const button = event.target.closest && event.target.closest("[data-map-head-toggle]");
     if (!button) return;
-    const compact = button.getAttribute("aria-pressed") !== "true";
+    const collapsed = button.getAttribute("aria-pressed") !== "true";
     try {
-      window.localStorage.setItem(ZOOM_KEY, compact ? "1" : "0");
+      window.localStorage.setItem(HEAD_KEY, collapsed ? "1" : "0");
     } catch (e) {
       // Private windows may refuse storage; the toggle still works for this page.
     }
-    applyZoom(compact);
+    applyHead(collapsed);
+  });
+
+  // ---- A header's tools: out of the tab order, in a menu --------------------
+  function tools(head) {
+    return Array.from(head.querySelectorAll(TOOLS));
+  }
+
+  function tame(root) {
+    if (!root.querySelectorAll) return;
+    const heads = root.matches && root.matches(HEADS) ? [root] : Array.from(root.querySelectorAll(HEADS));
+    heads.forEach(function (head) {
+      tools(head).forEach(function (tool) { tool.setAttribute("tabindex", "-1"); });
+      if (tools(head).length) head.setAttribute("aria-describedby", "head-keys");
+    });
+  }
+
+  let menu = null; // { head, list }
+
+  function closeMenu(refocus) {
+    if (!menu) return;
+    const head = menu.head;
+    const list = menu.list;
+    menu = null; // first: removing the list blurs its item (focusout, below)
+    list.remove();
+    head.classList.remove("has-menu");
+    if (refocus && head.isConnected) head.focus({ preventScroll: true });
+  }
+
+  function openMenu(head) {
+    closeMenu(false);
+    const items = tools(head);
+    if (!items.length) return false;
+    const list = document.createElement("div");
+    list.className = "head-menu";
+    list.setAttribute("role", "menu");
+    list.setAttribute("aria-label", (head.querySelector(".stage-title, .lane-title") || head).textContent.trim());
+    items.forEach(function (tool) {
+      const item = document.createElement("button");
+      item.type = "button";
+      item.className = "head-menu-item";
+      item.setAttribute("role", "menuitem");
+      item.setAttribute("tabindex", "-1");
+      item.textContent = tool.getAttribute("aria-label") || tool.title || tool.textContent.trim();
+      if (tool.dataset.move) item.dataset.menuMove = tool.dataset.move;
+      item.addEventListener("click", function () {
+        closeMenu(false);
+        // Moves keep the focus on the header; the rest (edit, delete, insert)
+        // bring a form that takes it.
+        if (tool.dataset.move) focusAfterSwap(headKey(head));
+        tool.click();
+      });
+      list.appendChild(item);
+    });
+    head.classList.add("has-menu");
+    head.appendChild(list);
+    menu = { head: head, list: list };
+    list.firstChild.focus();
+    return true;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (!menu || !(event.target instanceof Element) || !menu.list.contains(event.target)) return;
+    const items = Array.from(menu.list.children);
+    const at = items.indexOf(event.target);
+    let next = null;
+    if (event.key === "ArrowDown") next = items[(at + 1) % items.length];
+    else if (event.key === "ArrowUp") next = items[(at - 1 + items.length) % items.length];
+    else if (event.key === "Home") next = items[0];
+    else if (event.key === "End") next = items[items.length - 1];
+    else if (event.key === "Escape" || event.key === "Tab" || event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      event.preventDefault();
+      event.stopPropagation();
+      closeMenu(true);
+      return;
+    } else return;
+    event.preventDefault();
+    event.stopPropagation();
+    next.focus();
+  }, true);
+
+  document.addEventListener("focusout", function (event) {
+    if (!menu || !menu.list.contains(event.target)) return;
+    const to = event.relatedTarget;
+    if (!(to instanceof Element) || !menu.list.contains(to)) closeMenu(false);
+  });
+
+  // After a swap, swaps.js gives the focus to the tool that was used (a move
+  // button); the header it belongs to takes it, where the arrow keys work.
+  document.addEventListener("journeymap:focus-restored", function (event) {
+    const tool = event.target;
+    if (!(tool instanceof Element) || !tool.matches(".head-tools *, .stage-insert *")) return;
+    const head = tool.closest(HEADS);
+    if (head) head.focus({ preventScroll: true });
   });
 
   // ---- Dragging stages and lanes ------------------------------------------
@@ -113,12 +210,17 @@
     });
   }
 
-  // ---- Keyboard: Alt+arrows on a focused header ------------------------------
+  // ---- Keyboard on a focused header: Enter opens its menu, Alt+arrows move it --
   document.addEventListener("keydown", function (event) {
-    if (!event.altKey || !(event.target instanceof Element)) return;
-    if (event.target.closest("input, textarea, select")) return;
+    if (!(event.target instanceof Element) || event.defaultPrevented) return;
+    if (event.target.closest("input, textarea, select, .head-menu")) return;
     const head = event.target.closest(HEADS);
     if (!head) return;
+    if (event.key === "Enter" && event.target === head && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      if (openMenu(head)) event.preventDefault();
+      return;
+    }
+    if (!event.altKey) return;
     const directions = head.dataset.stageId
       ? { ArrowLeft: "left", ArrowRight: "right" }
       : { ArrowUp: "up", ArrowDown: "down" };
@@ -127,7 +229,9 @@
     const button = head.querySelector('[data-move="' + direction + '"]');
     if (!button) return;
     event.preventDefault();
-    button.click(); // swaps.js gives the focus to this button after the swap
+    // The focus stays on the header that moved (not on its "→" button).
+    focusAfterSwap(headKey(head));
+    button.click();
   });
 
   // ---- A header form that opens selects its title, so typing replaces it ----
@@ -144,11 +248,17 @@
 
   function init(root) {
     initSortables(root);
+    tame(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    applyZoom(storedCompact());
+    if (document.querySelector("[data-map-head-toggle]")) applyHead(storedCollapsed());
     init(document);
+  });
+  // A refreshed #map-head brings its toggle back as drawn.
+  document.addEventListener("htmx:afterSettle", function () {
+    const toggle = document.querySelector("[data-map-head-toggle][hidden]");
+    if (toggle) applyHead(document.body.classList.contains("is-head-collapsed"));
   });
   document.addEventListener("htmx:load", function (event) {
     init(event.target);

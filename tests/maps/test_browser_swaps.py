@@ -239,6 +239,8 @@ def test_a_conflict_waits_for_your_choice(new_context, alice, org, trip, lane, s
 
 def test_a_refresh_keeps_the_canvas_scrolled(new_context, alice, trip, stages):
     page = new_context(alice).new_page()
+    # At 100% (not the default "fit width"), so the canvas scrolls sideways.
+    page.add_init_script("localStorage.setItem('journeymap.canvas.zoom', '1')")
     page.set_viewport_size({"width": 800, "height": 800})
     page.goto(trip.get_absolute_url())
     left = page.evaluate(
