@@ -362,7 +362,10 @@ def document_context(journey_map, options: Options, org) -> dict:
         "header_left": _css_string(f"{org.name}  ·  {journey_map.title}"),
         "header_right": _css_string(
             _("Revision %(revision)s · %(day)s")
-            % {"revision": journey_map.revision, "day": date_filter(today, "DATE_FORMAT")}
+            % {
+                "revision": journey_map.revision,
+                "day": date_filter(today, "DATE_FORMAT"),
+            }
         ),
     }
 

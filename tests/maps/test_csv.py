@@ -225,7 +225,9 @@ def test_board_csv_is_in_dutch_with_semicolons_for_dutch_users(
     response = alice_client.get(
         reverse("action_board_csv", args=[org.slug]), HTTP_ACCEPT_LANGUAGE="nl"
     )
-    assert response.content.decode("utf-8-sig").startswith('"Klantreis";"Fase";"Actie";')
+    assert response.content.decode("utf-8-sig").startswith(
+        '"Klantreis";"Fase";"Actie";'
+    )
     rows = read_csv(response, delimiter=";")
     assert rows[0][:7] == [
         "Klantreis",
