@@ -83,7 +83,7 @@ def snapshot_of(obj) -> dict:
     if isinstance(obj, Card):
         card = _cards_snapshot([obj])[0]
         card["stage_title"] = Stage.objects.get(pk=obj.stage_id).title
-        card["lane_title"] = Lane.objects.get(pk=obj.lane_id).title
+        card["lane_title"] = obj.lane.title  # get_card brought the lane along
         return {"card": card}
     if isinstance(obj, Stage):
         return {
