@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from pypdf import PdfReader
 
 from maps.demo import seed_maps
@@ -26,6 +26,14 @@ from research.demo import seed_research
 @pytest.fixture(autouse=True)
 def _empty_cache():
     caches["pdf"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_back():
+    # A request in Dutch leaves Dutch active in this thread after it; the next
+    # test file calls code outside requests and expects the default language.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
