@@ -61,7 +61,6 @@ class Visit:
     url_name: str
     who: str = "alice"  # or "anonymous"
     kwargs: Callable[["World"], dict] | None = None
-    query: str = ""
     then: Callable | None = None  # page → None: bring the page into a state
     # What axe checks: the page, or only the part `then` opened (the rest of
     # that page has a visit of its own; the canvas is the slowest to check).
@@ -383,7 +382,7 @@ def _report(where: str, violations: list[dict]) -> str:
 def test_the_page_passes_axe(pages, world, visit, language):
     page = pages[visit.who, language]
     overrides = visit.kwargs(world) if visit.kwargs else None
-    path = world.path(visit.url_name, overrides) + visit.query
+    path = world.path(visit.url_name, overrides)
     response = page.goto(path, wait_until="load")
     assert response is not None
     if visit.url_name:
