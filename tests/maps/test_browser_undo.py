@@ -57,8 +57,12 @@ def _open_history(page):
 def test_split_a_stage_choosing_its_cards(new_context, alice, trip):
     stage = trip.stages.get(title="Consideration")
     page = new_context(alice).new_page()
-    page.goto(f"{trip.get_absolute_url()}stages/{stage.pk}/edit/")
-    page.get_by_role("link", name="Split this stage in two…").click()
+    page.goto(trip.get_absolute_url())
+    # From the canvas: Enter on the focused stage header opens its tools as a menu.
+    page.locator(f"#stage-{stage.pk}").focus()
+    page.keyboard.press("Enter")
+    menu = page.get_by_role("menu", name="Consideration")
+    menu.get_by_role("menuitem", name="Split stage Consideration").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Split stage Consideration"
     )
