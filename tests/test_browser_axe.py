@@ -39,7 +39,7 @@ from tests.helpers import add_member, make_org, make_user
 from tests.test_contrast import contrast
 from tests.test_url_access import _parameters, _project_patterns
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("db")]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -290,10 +290,12 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
 
 @pytest.fixture(scope="module")
-def db(world) -> World:
-    """Stands in for pytest-django's `db` in this module. pytest-django sets up
-    the test database for tests that use a fixture of this name (or a django_db
-    mark, which would also open a transaction per test); this one opens none."""
+def transactional_db(world) -> World:
+    """Stands in for pytest-django's fixture of this name, which would flush the
+    database after every test. pytest-django still sees the name: it sets up the
+    test database for these tests and runs them with the other live-server
+    tests, after the tests that use the test client's async_to_sync (which
+    refuses to run once Playwright's event loop is in this thread)."""
     return world
 
 
