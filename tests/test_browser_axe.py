@@ -199,6 +199,8 @@ VISITS = [
     Visit("map_history", "map_history"),
     Visit("stage_edit", "stage_edit"),
     Visit("stage_delete", "stage_delete"),
+    Visit("stage_split", "stage_split"),
+    Visit("checkpoint_delete", "checkpoint_delete"),
     Visit("lane_edit", "lane_edit"),
     Visit("lane_delete", "lane_delete"),
     Visit("card_edit", "card_edit"),
@@ -253,6 +255,8 @@ class World:
             "card_id": podiatrist.cards.first().pk,
             "emotion_id": podiatrist.emotions.first().pk,
             "action_id": podiatrist.actions.first().pk,
+            "activity_id": podiatrist.activities.order_by("id").first().pk,
+            "checkpoint_id": podiatrist.checkpoints.first().pk,
             "uidb64": urlsafe_base64_encode(force_bytes(self.alice.pk)),
             "token": default_token_generator.make_token(self.alice),
         }
