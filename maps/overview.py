@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from journeymap.access import get_access
+from journeymap.access import display_name, get_access
 from journeymap.models import membership_visit
 from maps.actions.views import BoardFilterForm, board_actions
 from maps.activity import Activity, describe, who_markup
@@ -82,10 +82,13 @@ def changes_since(organisation, user, since) -> dict:
     if since is not None:
         activities = activities.filter(created__gt=since)
     newest = ("-created", "-id")
-    entries = list(activities.select_related("map").order_by(*newest)[:CHANGES])
+    entries = list(activities.select_related("map", "user").order_by(*newest)[:CHANGES])
     for entry in entries:
         entry.map.organisation = organisation
-        who = who_markup(entry.actor_name or _("Someone"), gone=False)
+        # Named as the history names them: the person now, else the name kept
+        # with the change (a guest, a row written without one), else someone.
+        name = display_name(entry.user) if entry.user else entry.actor_name
+        who = who_markup(name or _("Someone"), gone=False)
         entry.sentence = describe(entry, who)
     per_map = list(
         activities.values("map", "map__title")

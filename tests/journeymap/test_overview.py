@@ -343,3 +343,16 @@ def test_changes_come_newest_first_by_when_they_happened(
     )
     section = _section(_body(alice_client), "changes-title")
     assert section.index("“Later”") < section.index("“Earlier”")
+
+
+def test_changes_name_the_person_as_the_history_does(alice_client, org, alice, dave):
+    journey_map = _map(org, alice)
+    change = record(journey_map, dave, "create", _card(journey_map, "Phones at nine"))
+    # Seeded history keeps no name with the change; the person is named from
+    # the account, like the history panel does.
+    Activity.objects.filter(pk=change.pk).update(actor_name="")
+    dave.first_name, dave.last_name = "Dave", "Visser"
+    dave.save()
+    section = _section(_body(alice_client), "changes-title")
+    assert "Dave Visser</span> added the card “Phones at nine”" in section
+    assert "Someone" not in section
