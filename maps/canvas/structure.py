@@ -532,12 +532,6 @@ class StageSplitForm(VersionForm):
         super().__init__(*args, **kwargs)
         self.fields["cards"].choices = [(str(c.pk), c.text) for c in cards]
 
-    def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("Give the new stage a title."))
-        return title
-
 
 SPLIT_CHANGED = gettext_lazy(
     "Someone changed this stage meanwhile. Check its cards and split again."
@@ -566,18 +560,21 @@ def _split_page(request, access, journey_map, stage, form, status=200):
     return render(request, "maps/structure/stage_split.html", ctx, status=status)
 
 
-def stage_split_do(journey_map, access, stage, title: str, card_ids) -> Stage | None:
+def stage_split_do(
+    journey_map, access, stage, version: int, title: str, card_ids
+) -> Stage | None:
     """
-    Split `stage` in two, in one transaction: a new stage `title` right after it
-    takes the cards `card_ids` (in their lanes, in their order), with the
-    follow-up actions about those cards. The emotion scores stay with the left
-    stage: how the customer feels in the new part is not known yet, and a copy
-    would be an assumption nobody made. None if the stage changed meanwhile.
+    Split `stage` (as it was at `version`) in two, in one transaction: a new
+    stage `title` right after it takes the cards `card_ids` (in their lanes, in
+    their order), with the follow-up actions about those cards. The emotion
+    scores stay with the left stage: how the customer feels in the new part is
+    not known yet, and a copy would be an assumption nobody made. None if the
+    stage changed meanwhile.
     """
     with transaction.atomic():
         _lock(journey_map)
         if not versioned_update(
-            Stage.objects.filter(map=journey_map), stage.pk, stage.version
+            Stage.objects.filter(map=journey_map), stage.pk, version
         ):
             return None
         ids = list(journey_map.stages.values_list("pk", flat=True))
@@ -629,10 +626,9 @@ def stage_split(request: HttpRequest, org_slug: str, map_id, stage_id) -> HttpRe
             return _grid(request, access, journey_map, status=422, notice=notice)
         return _split_page(request, access, journey_map, stage, form, status=422)
     data = form.cleaned_data
-    if data["version"] != stage.version:
-        right = None
-    else:
-        right = stage_split_do(journey_map, access, stage, data["title"], data["cards"])
+    right = stage_split_do(
+        journey_map, access, stage, data["version"], data["title"], data["cards"]
+    )
     if right is None:
         if request.htmx:
             return _grid(request, access, journey_map, status=409, notice=SPLIT_CHANGED)
